@@ -1,0 +1,162 @@
+"""Papers, the notes written about them, and the topics they are filed under."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from papers.fields import SortKeyField
+from papers.querysets import RATING_FIELDS, PaperQuerySet, TopicQuerySet
+
+
+class Topic(TagBase):
+    """A theme that cuts across areas and venues (LLM, Alignment/RLHF, …)."""
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
+
+    def get_absolute_url(self):
+        return reverse("papers:topic", kwargs={"topic": self.slug})
+
+
+class Paper(models.Model):
+    class Presentation(models.TextChoices):
+        NONE = "", "—"
+        ORAL = "oral", "Oral"
+        SPOTLIGHT = "spotlight", "Spotlight"
+        HIGHLIGHT = "highlight", "Highlight"
+        POSTER = "poster", "Poster"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    venue = models.ForeignKey("venues.Venue", on_delete=models.PROTECT, related_name="papers")
+    area = models.ForeignKey("venues.Area", on_delete=models.PROTECT, related_name="papers")
+    title = models.CharField(max_length=500)
+    title_sort = SortKeyField(max_length=500, source="title")
+    slug = models.SlugField(
+        max_length=255,
+        allow_unicode=True,
+        help_text="The last part of the note's URL; unique within the venue.",
+    )
+    summary = models.TextField(blank=True, help_text="The one-paragraph TL;DR shown in lists. Markdown.")
+    body = models.TextField(blank=True, help_text="The note itself. Markdown, with $…$ math.")
+    authors = models.TextField(blank=True)
+    arxiv_id = models.CharField("arXiv id", max_length=50, blank=True, help_text="e.g. 2501.01234")
+    paper_url = models.URLField(max_length=500, blank=True)
+    code_url = models.URLField(max_length=500, blank=True)
+    keywords = models.TextField(blank=True, help_text="Comma-separated.")
+    presentation = models.CharField(max_length=20, choices=Presentation.choices, blank=True)
+    rating_novelty = models.PositiveSmallIntegerField(
+        "novelty", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_experiments = models.PositiveSmallIntegerField(
+        "experiments", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_writing = models.PositiveSmallIntegerField(
+        "writing", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_value = models.PositiveSmallIntegerField(
+        "value", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the note goes public; a future time schedules it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    topics = TaggableManager(through="papers.TaggedPaper", blank=True, verbose_name="topics")
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title_sort", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "slug"],
+                name="paper_slug_unique_per_venue",
+                violation_error_message="A paper with this slug already exists in this venue.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published"]), name="paper_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(presentation__in=["", "oral", "spotlight", "highlight", "poster"]),
+                name="paper_presentation_valid",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": (1, 5)}),
+                    name=f"paper_{name}_1_to_5",
+                    violation_error_message="Ratings run from 1 to 5.",
+                )
+                for name in RATING_FIELDS
+            ),
+        ]
+        # Partial indexes over public papers only, for the lookups the public pages make:
+        # a venue×area page and its counts, an area across venues, newest first.
+        indexes = [
+            models.Index(
+                fields=["venue", "area", "published_at"],
+                condition=Q(status="published"),
+                name="paper_public_venue_area_idx",
+            ),
+            models.Index(
+                fields=["area", "published_at"],
+                condition=Q(status="published"),
+                name="paper_public_area_idx",
+            ),
+            models.Index(
+                fields=["published_at"], condition=Q(status="published"), name="paper_public_date_idx"
+            ),
+            models.Index(fields=["title_sort"], name="paper_title_sort_idx"),
+            models.Index(fields=["status", "updated_at"], name="paper_status_updated_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "papers:detail",
+            kwargs={"venue": self.venue.slug, "area": self.area.slug, "paper": self.slug},
+        )
+
+    @property
+    def ratings(self):
+        """(label, value) for each rating given, in display order."""
+        return [
+            (self._meta.get_field(name).verbose_name.capitalize(), getattr(self, name))
+            for name in RATING_FIELDS
+            if getattr(self, name) is not None
+        ]
+
+    @property
+    def keyword_list(self):
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    @property
+    def arxiv_url(self):
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+
+class TaggedPaper(ItemBase):
+    """The link between a paper and one of its topics."""
+
+    content_object = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="tagged_topics")
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_papers")
+
+    class Meta:
+        verbose_name = "paper topic"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_paper_unique"),
+        ]

@@ -1,0 +1,111 @@
+"""Every read the public pages make, as QuerySet methods.
+
+The one rule that decides what the public may see lives in `published_q`: a paper is
+public when its status is "published" and its publication time has passed. Every
+public count and list is computed from it, whether it is applied to papers directly
+(`Paper.objects.published()`) or through a relation (`published_q("papers__")`).
+"""
+
+from django.db import models
+from django.db.models import Count, F, FloatField, Q, Value, Window
+from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber
+from django.utils import timezone
+
+RATING_FIELDS = ("rating_novelty", "rating_experiments", "rating_writing", "rating_value")
+
+
+def published_q(prefix=""):
+    """The condition for a public paper, reached through `prefix` (e.g. "papers__")."""
+    return Q(**{f"{prefix}status": "published", f"{prefix}published_at__lte": timezone.now()})
+
+
+class PaperCountsMixin:
+    """`with_paper_counts()` and `listed()` for models that papers point at."""
+
+    #: How to reach a paper from this model, as a lookup prefix.
+    paper_path = "papers__"
+    #: The order of `listed()`.
+    listed_order = ("-paper_count", "name")
+
+    def with_paper_counts(self, **paper_filters):
+        """Annotate `paper_count`: public papers, narrowed by `paper_filters` lookups."""
+        condition = published_q(self.paper_path) & Q(
+            **{f"{self.paper_path}{lookup}": value for lookup, value in paper_filters.items()}
+        )
+        return self.annotate(paper_count=Count(self.paper_path.removesuffix("__"), filter=condition))
+
+    def listed(self, **paper_filters):
+        """Only those with at least one public paper matching `paper_filters`."""
+        return self.with_paper_counts(**paper_filters).filter(paper_count__gt=0).order_by(*self.listed_order)
+
+
+class PaperQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see."""
+        return self.filter(published_q())
+
+    def for_list(self):
+        """What a list of papers shows: venue and area, no body."""
+        return self.select_related("venue", "area").defer("body")
+
+    def in_title_order(self):
+        """Case-insensitive title order, the same on every database (see SortKeyField)."""
+        return self.order_by("title_sort", "pk")
+
+    def in_venue_order(self):
+        """Grouped by venue in the venues' order, then by title."""
+        return self.order_by("venue__position", "venue__name", "title_sort", "pk")
+
+    def with_rating(self):
+        """Annotate `rating`: the mean of the ratings given, or None when there are none."""
+        given = sum(
+            (Coalesce(F(name), Value(0)) for name in RATING_FIELDS[1:]),
+            Coalesce(F(RATING_FIELDS[0]), Value(0)),
+        )
+        counted = sum(
+            (
+                models.Case(models.When(**{f"{name}__isnull": False}, then=1), default=0)
+                for name in RATING_FIELDS[1:]
+            ),
+            models.Case(models.When(**{f"{RATING_FIELDS[0]}__isnull": False}, then=1), default=0),
+        )
+        return self.annotate(rating=Cast(given, FloatField()) / Cast(NullIf(counted, Value(0)), FloatField()))
+
+    def first_per_area(self, per_area):
+        """The first `per_area` papers of each area, by title, in one query."""
+        return (
+            self.annotate(
+                area_rank=Window(
+                    RowNumber(), partition_by=[F("area_id")], order_by=[F("title_sort"), F("pk")]
+                )
+            )
+            .filter(area_rank__lte=per_area)
+            .order_by("area_id", "area_rank")
+        )
+
+
+class TopicQuerySet(PaperCountsMixin, models.QuerySet):
+    paper_path = "tagged_papers__content_object__"
+
+    def top_for(self, *, limit, min_count, **paper_filters):
+        """The topics most used by the public papers matching `paper_filters`.
+
+        By count among those papers, descending; ties go to the topic with more public
+        papers across the whole site, then to the name. Only topics used at least
+        `min_count` times, at most `limit` of them. One query.
+        """
+        papers = self.paper_path
+        on_page = published_q(papers) & Q(
+            **{f"{papers}{lookup}": value for lookup, value in paper_filters.items()}
+        )
+        # Only topics that occur among these papers are worth counting site-wide.
+        candidates = self.model.objects.filter(on_page).values("pk")
+        return (
+            self.filter(pk__in=candidates)
+            .annotate(
+                page_count=Count("tagged_papers", filter=on_page),
+                site_count=Count("tagged_papers", filter=published_q(papers)),
+            )
+            .filter(page_count__gte=min_count)
+            .order_by("-page_count", "-site_count", "name")[:limit]
+        )

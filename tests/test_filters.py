@@ -1,0 +1,128 @@
+"""The /papers/ list: each filter, sorting, and bad values."""
+
+import pytest
+
+from tests.factories import AreaFactory, PaperFactory, VenueFactory
+from tests.helpers import paper_titles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def papers():
+    icml25 = VenueFactory(name="ICML2025", year=2025, position=1)
+    iclr26 = VenueFactory(name="ICLR2026", year=2026, position=2)
+    pretraining, vision = AreaFactory(slug="llm_pretraining"), AreaFactory(slug="vision")
+    PaperFactory(
+        venue=icml25,
+        area=pretraining,
+        title="Alpha scaling",
+        slug="alpha",
+        topics=["LLM"],
+        presentation="oral",
+        code_url="https://example.org/a",
+        rating_novelty=5,
+        rating_value=5,
+        keywords="scaling laws",
+        published_at="2025-03-01T00:00:00Z",
+    )
+    PaperFactory(
+        venue=icml25,
+        area=vision,
+        title="Beta vision",
+        slug="beta",
+        topics=["Vision"],
+        presentation="poster",
+        rating_novelty=2,
+        rating_value=3,
+        authors="Ada Lovelace",
+        published_at="2025-05-01T00:00:00Z",
+    )
+    PaperFactory(
+        venue=iclr26,
+        area=pretraining,
+        title="Gamma agents",
+        slug="gamma",
+        topics=["LLM", "Agents"],
+        code_url="https://example.org/g",
+        summary="Tool use for agents.",
+        published_at="2025-04-01T00:00:00Z",
+    )
+    PaperFactory(
+        venue=iclr26, area=pretraining, title="Delta hidden", slug="delta", draft=True, topics=["LLM"]
+    )
+
+
+def titles(client, **params):
+    response = client.get("/papers/", params)
+    assert response.status_code == 200, response.content.decode()[:500]
+    return paper_titles(response)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["Alpha scaling", "Beta vision", "Gamma agents"]),
+        ({"venue": "ICML2025"}, ["Alpha scaling", "Beta vision"]),
+        ({"area": "llm_pretraining"}, ["Alpha scaling", "Gamma agents"]),
+        ({"topic": "llm"}, ["Alpha scaling", "Gamma agents"]),
+        ({"topic": ["vision", "agents"]}, ["Beta vision", "Gamma agents"]),
+        ({"topic": ["llm", "agents"]}, ["Alpha scaling", "Gamma agents"]),  # any of, each paper once
+        ({"year": "2026"}, ["Gamma agents"]),
+        ({"presentation": "oral"}, ["Alpha scaling"]),
+        ({"has_code": "true"}, ["Alpha scaling", "Gamma agents"]),
+        ({"has_code": "false"}, ["Beta vision"]),
+        ({"rating": "4"}, ["Alpha scaling"]),
+        ({"rating": "2"}, ["Alpha scaling", "Beta vision"]),
+        ({"q": "SCALING"}, ["Alpha scaling"]),
+        ({"q": "lovelace"}, ["Beta vision"]),
+        ({"q": "tool agents"}, ["Gamma agents"]),
+        ({"q": "tool vision"}, []),  # every word must match
+        ({"q": "delta"}, []),  # drafts are never listed
+        ({"venue": "ICML2025", "area": "llm_pretraining", "topic": "llm"}, ["Alpha scaling"]),
+        ({"sort": "newest"}, ["Beta vision", "Gamma agents", "Alpha scaling"]),
+        ({"sort": "rating"}, ["Alpha scaling", "Beta vision", "Gamma agents"]),  # unrated last
+        ({"sort": "title"}, ["Alpha scaling", "Beta vision", "Gamma agents"]),
+    ],
+)
+def test_filters_and_sorting(client, papers, params, expected):
+    assert titles(client, **params) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"venue": "NOPE2025"}, "Select a valid choice"),
+        ({"topic": "no-such-topic"}, "Select a valid choice"),
+        ({"year": "twenty"}, "Enter a number"),
+        ({"year": "99999999999999999999"}, "less than or equal to 2100"),
+        ({"rating": "9"}, "Select a valid choice"),
+        ({"presentation": "keynote"}, "Select a valid choice"),
+        ({"sort": "random"}, "Select a valid choice"),
+        ({"q": "x" * 600}, "at most 500 characters"),
+        ({"q": "nul\x00byte"}, "Null characters are not allowed"),
+        ({"venue": "bad\x00slug"}, "Select a valid choice"),
+    ],
+)
+def test_bad_values_show_the_forms_error_on_a_normal_page(client, papers, params, message):
+    response = client.get("/papers/", params)
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert "Some filters could not be used and were ignored" in html
+    assert message in html
+    assert '<main id="main"' in html
+
+
+def test_valid_filters_still_apply_beside_a_bad_one(client, papers):
+    response = client.get("/papers/", {"venue": "ICML2025", "year": "nope"})
+
+    assert response.status_code == 400
+    assert paper_titles(response) == ["Alpha scaling", "Beta vision"]
+
+
+def test_form_keeps_the_chosen_values(client, papers):
+    html = client.get("/papers/", {"venue": "ICLR2026", "q": "agents"}).content.decode()
+
+    assert '<option value="ICLR2026" selected>' in html
+    assert 'value="agents"' in html

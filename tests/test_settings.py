@@ -1,0 +1,77 @@
+"""Settings come from the environment, with safe defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env):
+    """Import the settings in a fresh interpreter with only `env` set."""
+    clean = {
+        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import notesite.settings as s; "
+            "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = load_settings(DJANGO_DEBUG="0")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_from_the_environment():
+    result = load_settings(
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="notes.example.org, www.notes.example.org",
+        DATABASE_URL="postgres://user:pw@db:5432/notes",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(" ", 1)[0] == "False"
+    assert "['notes.example.org', 'www.notes.example.org']" in result.stdout
+    assert "postgresql" in result.stdout
+
+
+def test_a_bad_number_is_a_clear_error():
+    result = load_settings(DJANGO_DEBUG="1", PAPERS_PER_PAGE="many")
+
+    assert result.returncode != 0
+    assert "PAPERS_PER_PAGE must be a whole number" in result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path, django_db_blocker):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    # The test database lives in memory, which has no WAL: open a file with the same settings.
+    on_disk = DatabaseWrapper({**connection.settings_dict, "NAME": str(tmp_path / "site.sqlite3")})
+    try:
+        with django_db_blocker.unblock(), on_disk.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            journal_mode = cursor.fetchone()[0]
+            cursor.execute("PRAGMA busy_timeout")
+            busy_timeout = cursor.fetchone()[0]
+    finally:
+        on_disk.close()
+
+    assert journal_mode == "wal"
+    assert busy_timeout >= 5000

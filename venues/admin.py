@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from venues.models import Area, Venue
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "emoji", "series", "year", "position", "paper_count"]
+    list_editable = ["position"]
+    search_fields = ["name", "full_name", "series"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["position", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_paper_counts()
+
+    @admin.display(description="public notes", ordering="paper_count")
+    def paper_count(self, venue):
+        return venue.paper_count
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "emoji", "slug", "position", "paper_count"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["position", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_paper_counts()
+
+    @admin.display(description="public notes", ordering="paper_count")
+    def paper_count(self, area):
+        return area.paper_count
