@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.db import models
 
 from papers.models import Paper, Topic
 
 
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
+    # A link typed without a scheme is taken as https:// (Django 6 will do so by default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "venue", "area", "status", "presentation", "published_at", "updated_at"]
     list_filter = ["status", "presentation", "venue", "area"]
     list_select_related = ["venue", "area"]

@@ -27,4 +27,4 @@ def heading(response):
 def paper_titles(response):
     """The titles in the page's list of papers, in order."""
     html = response.content.decode()
-    return [text_of(t) for t in re.findall(r'<h3 class="paper-title">(.*?)</h3>', html, flags=re.S)]
+    return [text_of(t) for t in re.findall(r'<h\d class="paper-title">(.*?)</h\d>', html, flags=re.S)]

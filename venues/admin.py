@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.db import models
 
 from venues.models import Area, Venue
 
 
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
+    # A link typed without a scheme is taken as https:// (Django 6 will do so by default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "emoji", "series", "year", "position", "paper_count"]
     list_editable = ["position"]
     search_fields = ["name", "full_name", "series"]
