@@ -4,6 +4,17 @@ from django.db import models
 from papers.models import Paper, Topic
 
 
+class PaperCountAdmin(admin.ModelAdmin):
+    """A changelist column with the public notes of each row, annotated in one query."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_paper_counts()
+
+    @admin.display(description="public notes", ordering="paper_count")
+    def paper_count(self, obj):
+        return obj.paper_count
+
+
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
     # A link typed without a scheme is taken as https:// (Django 6 will do so by default).
@@ -26,14 +37,7 @@ class PaperAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(PaperCountAdmin):
     list_display = ["name", "slug", "paper_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_paper_counts()
-
-    @admin.display(description="public notes", ordering="paper_count")
-    def paper_count(self, topic):
-        return topic.paper_count

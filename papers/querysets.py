@@ -6,8 +6,11 @@ public count and list is computed from it, whether it is applied to papers direc
 (`Paper.objects.published()`) or through a relation (`published_q("papers__")`).
 """
 
+from functools import reduce
+from operator import add
+
 from django.db import models
-from django.db.models import Count, F, FloatField, Q, Value, Window
+from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
 from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber
 from django.utils import timezone
 
@@ -58,18 +61,15 @@ class PaperQuerySet(models.QuerySet):
 
     def with_rating(self):
         """Annotate `rating`: the mean of the ratings given, or None when there are none."""
-        given = sum(
-            (Coalesce(F(name), Value(0)) for name in RATING_FIELDS[1:]),
-            Coalesce(F(RATING_FIELDS[0]), Value(0)),
+        total = reduce(add, [Coalesce(F(name), Value(0)) for name in RATING_FIELDS])
+        given = reduce(
+            add,
+            [
+                Case(When(**{f"{name}__isnull": False}, then=Value(1)), default=Value(0))
+                for name in RATING_FIELDS
+            ],
         )
-        counted = sum(
-            (
-                models.Case(models.When(**{f"{name}__isnull": False}, then=1), default=0)
-                for name in RATING_FIELDS[1:]
-            ),
-            models.Case(models.When(**{f"{RATING_FIELDS[0]}__isnull": False}, then=1), default=0),
-        )
-        return self.annotate(rating=Cast(given, FloatField()) / Cast(NullIf(counted, Value(0)), FloatField()))
+        return self.annotate(rating=Cast(total, FloatField()) / Cast(NullIf(given, Value(0)), FloatField()))
 
     def first_per_area(self, per_area):
         """The first `per_area` papers of each area, by title, in one query."""
