@@ -26,8 +26,8 @@ class PaperFilter(django_filters.FilterSet):
     )
     # Venues, areas and topics are chosen by slug from choices read once per request
     # (see __init__), so validating and rendering them costs one query each.
-    venue = django_filters.ChoiceFilter(field_name="venue__slug", empty_label="Any venue")
-    area = django_filters.ChoiceFilter(field_name="area__slug", empty_label="Any area")
+    venue = django_filters.ChoiceFilter(label="Venue", field_name="venue__slug", empty_label="Any venue")
+    area = django_filters.ChoiceFilter(label="Area", field_name="area__slug", empty_label="Any area")
     topic = django_filters.MultipleChoiceFilter(
         label="Topics (any of)", field_name="tagged_topics__tag__slug"
     )
