@@ -1635,7 +1635,7 @@ class NoteWriter:
             ("Highlights & Insights", self.highlights()),
             ("Limitations & Future Work", self.limitations(idea)),
         ]
-        return "\n\n".join(f"## {heading}\n\n{text}" for heading, text in sections) + "\n"
+        return "\n\n".join(f"## {heading}\n\n{text}" for heading, text in sections)
 
     def background(self, idea):
         rng = self.rng
