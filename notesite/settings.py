@@ -157,3 +157,6 @@ TOP_TOPICS_MIN_COUNT = env_int("TOP_TOPICS_MIN_COUNT", 2)
 PAPERS_PER_PAGE = env_int("PAPERS_PER_PAGE", 100)
 # Notes shown under each area on a venue page before "browse all N".
 VENUE_PAGE_NOTES_PER_AREA = env_int("VENUE_PAGE_NOTES_PER_AREA", 3)
+
+# The topic rules `manage.py retopic` applies when no --rules file is given.
+TOPIC_RULES_FILE = os.environ.get("TOPIC_RULES_FILE", str(BASE_DIR / "papers" / "topic_rules.yaml"))

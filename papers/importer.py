@@ -1,0 +1,371 @@
+"""Import a tree of the static site's notes (see paper-notes-format.md) into the database.
+
+`import_tree()` walks a `docs/` tree, a venue folder or an area folder, and creates or
+updates one paper per note, identified by (venue, slug). It streams: each file is read,
+parsed and compared with the database, and writes go out in batches, so memory stays
+bounded whatever the size of the tree. A file that cannot be used is reported with the
+reason and skipped before anything of it is written; every other file is imported.
+
+What a file does not say is left as it is: a re-imported note keeps the status an
+editor gave it, its topics (unless the file or the topic rules name them), and its
+publication date when the file has none. An unchanged file writes nothing at all.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from papers.models import Paper
+from papers.notes_format import NoteError, parse_index, parse_note
+from papers.services import TopicCache, same_topics, set_paper_topics
+from venues.models import RESERVED_VENUE_SLUGS, Area, Venue
+
+MAX_NOTE_BYTES = 1024 * 1024
+BATCH_SIZE = 500
+# A note's slug is its file name: letters (any script), digits, "_" and "-" only.
+PLAIN_SLUG = re.compile(r"^[-\w]+\Z")
+ASCII_SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
+VENUE_NAME = re.compile(r"^(?P<series>.*?)(?P<year>(19|20)\d\d)$")
+NON_NOTES = {"index.md"}
+
+# The paper fields a note file sets; everything else belongs to the editors.
+NOTE_FIELDS = (
+    "title",
+    "authors",
+    "arxiv_id",
+    "paper_url",
+    "code_url",
+    "presentation",
+    "keywords",
+    "summary",
+    "body",
+    "rating_novelty",
+    "rating_experiments",
+    "rating_writing",
+    "rating_value",
+)
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list = field(default_factory=list)  # (path, reason)
+    venues_created: list = field(default_factory=list)
+    areas_created: list = field(default_factory=list)
+
+    @property
+    def failed(self):
+        return len(self.failures)
+
+    def fail(self, path, reason):
+        self.failures.append((str(path), reason))
+
+
+@dataclass
+class NoteFile:
+    path: Path
+    venue_dir: Path
+    area_slug: str
+
+    @property
+    def slug(self):
+        return self.path.stem
+
+
+@dataclass
+class PendingNote:
+    file: NoteFile
+    venue: Venue
+    area: Area
+    note: object  # notes_format.Note
+
+
+def import_tree(root, *, dry_run=False, venues=None, rules=None, progress: Callable | None = None):
+    """Import every note under `root`; returns an ImportReport.
+
+    `venues`: only these venue folder names. `rules`: TopicRules to apply.
+    `progress(done, total)` is called as files are read.
+    """
+    importer = _Importer(Path(root), dry_run=dry_run, rules=rules)
+    files = list(find_note_files(Path(root), venues=venues))
+    importer.run(files, progress=progress)
+    return importer.report
+
+
+def find_note_files(root, *, venues=None):
+    """The note files under `root`, which may be a docs tree, a venue folder or an area folder."""
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root} is not a folder.")
+    level = _level_of(root)
+    if level == "docs":
+        venue_dirs = [d for d in _subdirs(root) if _note_dirs(d)]
+        # A venue folder with an index.md but no notes yet still names a venue.
+        venue_dirs += [d for d in _subdirs(root) if (d / "index.md").is_file() and d not in venue_dirs]
+        venue_dirs.sort()
+    elif level == "venue":
+        venue_dirs = [root]
+    else:
+        venue_dirs = [root.parent]
+    for venue_dir in venue_dirs:
+        if venues and venue_dir.name not in venues:
+            continue
+        area_dirs = [root] if level == "area" else _note_dirs(venue_dir)
+        for area_dir in area_dirs:
+            for path in sorted(area_dir.iterdir()):
+                if path.suffix == ".md" and path.name not in NON_NOTES and path.is_file():
+                    yield NoteFile(path=path, venue_dir=venue_dir, area_slug=area_dir.name)
+        if not area_dirs:
+            # No notes: yield nothing, but let the importer create the venue.
+            yield NoteFile(path=venue_dir / "index.md", venue_dir=venue_dir, area_slug="")
+
+
+def _subdirs(path):
+    return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _has_notes(path):
+    return any(p.suffix == ".md" and p.name not in NON_NOTES for p in path.iterdir() if p.is_file())
+
+
+def _note_dirs(venue_dir):
+    return [d for d in _subdirs(venue_dir) if _has_notes(d)]
+
+
+def _level_of(root):
+    """ "docs" (venue folders below), "venue" (area folders below) or "area" (notes here)."""
+    if any(_note_dirs(d) for d in _subdirs(root)):
+        return "docs"
+    if _note_dirs(root):
+        return "venue"
+    return "area"
+
+
+class _Importer:
+    def __init__(self, root, *, dry_run, rules):
+        self.root = root
+        self.dry_run = dry_run
+        self.rules = rules
+        self.report = ImportReport()
+        self.now = timezone.now()
+        self.venues = {}  # folder name -> Venue, or an error message
+        self.areas = {}  # slug -> Area
+        self.area_pages = {}  # slug -> the first index.md found for it
+        self.seen = {}  # (venue folder, slug) -> first path
+        self.topics = TopicCache()
+        self.batch = []
+
+    def run(self, files, *, progress):
+        for file in files:
+            if file.area_slug and file.area_slug not in self.area_pages:
+                page = file.venue_dir / file.area_slug / "index.md"
+                if page.is_file():
+                    self.area_pages[file.area_slug] = page
+        for done, file in enumerate(files, 1):
+            self._take(file)
+            if len(self.batch) >= BATCH_SIZE:
+                self._flush()
+            if progress:
+                progress(done, len(files))
+        self._flush()
+
+    def _take(self, file):
+        venue = self._venue(file.venue_dir)
+        if not file.area_slug:
+            return
+        if isinstance(venue, str):
+            self.report.fail(file.path, venue)
+            return
+        reason = self._check_slug(file)
+        if reason:
+            self.report.fail(file.path, reason)
+            return
+        try:
+            note = parse_note(_read(file.path))
+        except NoteError as error:
+            self.report.fail(file.path, str(error))
+            return
+        self.seen[(file.venue_dir.name, file.slug)] = file.path
+        self.batch.append(PendingNote(file=file, venue=venue, area=self._area(file), note=note))
+
+    def _check_slug(self, file):
+        slug = file.slug
+        if not PLAIN_SLUG.match(slug) or len(slug) > 255:
+            return f"the file name {file.path.name!r} is not a plain slug (letters, digits, '_' and '-')"
+        first = self.seen.get((file.venue_dir.name, slug))
+        if first:
+            return f"duplicate slug {slug!r} in {file.venue_dir.name}: already imported from {first}"
+        return ""
+
+    def _venue(self, venue_dir):
+        name = venue_dir.name
+        if name in self.venues:
+            return self.venues[name]
+        if not ASCII_SLUG.match(name) or len(name) > 100:
+            venue = (
+                f"the venue folder {name!r} is not a valid venue slug (ASCII letters, digits, '_' and '-')"
+            )
+        elif name.lower() in RESERVED_VENUE_SLUGS:
+            venue = f"the venue folder {name!r} is one of the site's own paths"
+        else:
+            venue = Venue.objects.filter(slug=name).first() or self._new_venue(venue_dir)
+        self.venues[name] = venue
+        return venue
+
+    def _new_venue(self, venue_dir):
+        name = venue_dir.name
+        page = _index(venue_dir / "index.md")
+        meta = page.meta if page else {}
+        parts = VENUE_NAME.match(name)
+        venue = Venue(
+            name=name,
+            slug=name,
+            emoji=page.emoji if page else "",
+            series=str(meta.get("series") or (parts["series"].rstrip("-_ ") if parts else ""))[:50],
+            year=_int(meta.get("year")) or (int(parts["year"]) if parts else None),
+            full_name=str(meta.get("full_name") or "")[:255],
+            url=str(meta.get("url") or "")[:500],
+            position=_int(meta.get("position")) or 0,
+        )
+        if not self.dry_run:
+            venue.save()
+        self.report.venues_created.append(name)
+        return venue
+
+    def _area(self, file):
+        slug = file.area_slug
+        if slug not in self.areas:
+            self.areas[slug] = Area.objects.filter(slug=slug).first() or self._new_area(slug)
+        return self.areas[slug]
+
+    def _new_area(self, slug):
+        page = _index(self.area_pages[slug]) if slug in self.area_pages else None
+        meta = page.meta if page else {}
+        area = Area(
+            slug=slug[:100],
+            name=((page.name if page else "") or slug.replace("_", " ").title())[:100],
+            emoji=page.emoji if page else "",
+            description=str(meta.get("description") or ""),
+            position=_int(meta.get("position")) or 0,
+        )
+        if not self.dry_run:
+            area.save()
+        self.report.areas_created.append(slug)
+        return area
+
+    def _flush(self):
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        existing = self._existing(batch)
+        to_create, to_update, topics_of = [], [], {}
+        for pending in batch:
+            paper = existing.get((pending.venue.pk, pending.file.slug))
+            topics = self._topic_names(pending, paper)
+            if paper is None:
+                paper = self._new_paper(pending)
+                to_create.append(paper)
+                topics_of[id(paper)] = topics
+            elif self._changed(paper, pending, topics):
+                to_update.append(paper)
+                topics_of[id(paper)] = topics
+            else:
+                self.report.unchanged += 1
+        self.report.created += len(to_create)
+        self.report.updated += len(to_update)
+        if not self.dry_run and (to_create or to_update):
+            self._write(to_create, to_update, topics_of)
+
+    def _existing(self, batch):
+        """The batch's papers already in the database, by (venue id, slug), with topics."""
+        keys = {}
+        for pending in batch:
+            if pending.venue.pk:
+                keys.setdefault(pending.venue.pk, []).append(pending.file.slug)
+        papers = {}
+        for venue_id, slugs in keys.items():
+            for paper in Paper.objects.filter(venue_id=venue_id, slug__in=slugs).prefetch_related("topics"):
+                papers[(venue_id, paper.slug)] = paper
+        return papers
+
+    def _topic_names(self, pending, paper):
+        note = pending.note
+        if note.topics:
+            names = list(note.topics)
+        else:
+            names = [topic.name for topic in paper.topics.all()] if paper else []
+        if self.rules:
+            names = self.rules.apply(names, note.title, note.keywords, note.summary)
+        return names
+
+    def _new_paper(self, pending):
+        note = pending.note
+        return Paper(
+            venue=pending.venue,
+            area=pending.area,
+            slug=pending.file.slug,
+            status=Paper.Status.PUBLISHED,
+            published_at=note.published_at or self.now,
+            **{name: getattr(note, name) for name in NOTE_FIELDS},
+        )
+
+    def _changed(self, paper, pending, topics):
+        """Bring `paper` in line with its file; whether anything changed."""
+        note = pending.note
+        wanted = {name: getattr(note, name) for name in NOTE_FIELDS}
+        wanted["area_id"] = pending.area.pk
+        if note.published_at:
+            wanted["published_at"] = note.published_at
+        changed = [name for name, value in wanted.items() if getattr(paper, name) != value]
+        for name in changed:
+            setattr(paper, name, wanted[name])
+        if pending.area.pk != paper.area_id:
+            paper.area = pending.area
+        return bool(changed) or not same_topics([topic.name for topic in paper.topics.all()], topics)
+
+    @transaction.atomic
+    def _write(self, to_create, to_update, topics_of):
+        Paper.objects.bulk_create(to_create)
+        if to_update:
+            # bulk_update() runs no pre_save(): keep the sort key and the edit time right.
+            sort_key = Paper._meta.get_field("title_sort")
+            for paper in to_update:
+                sort_key.pre_save(paper, add=False)
+                paper.updated_at = self.now
+            Paper.objects.bulk_update(
+                to_update, [*NOTE_FIELDS, "title_sort", "area", "published_at", "updated_at"]
+            )
+        set_paper_topics({paper: topics_of[id(paper)] for paper in [*to_create, *to_update]}, self.topics)
+
+
+def _read(path):
+    """The text of a note file, or NoteError saying why it cannot be had."""
+    try:
+        if path.stat().st_size > MAX_NOTE_BYTES:
+            raise NoteError(f"larger than {MAX_NOTE_BYTES // 1024 // 1024} MB")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise NoteError(f"cannot read the file: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise NoteError(f"not UTF-8 text (byte {error.start})") from None
+
+
+def _index(path):
+    try:
+        return parse_index(_read(path)) if path.is_file() else None
+    except NoteError:
+        return None
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
