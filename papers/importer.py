@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from papers.models import Paper
@@ -186,7 +187,7 @@ class _Importer:
             self.report.fail(file.path, reason)
             return
         try:
-            note = parse_note(_read(file.path))
+            note = _fit(parse_note(_read(file.path)))
         except NoteError as error:
             self.report.fail(file.path, str(error))
             return
@@ -194,6 +195,10 @@ class _Importer:
         self.batch.append(PendingNote(file=file, venue=venue, area=self._area(file), note=note))
 
     def _check_slug(self, file):
+        if not ASCII_SLUG.match(file.area_slug) or len(file.area_slug) > 100:
+            return (
+                f"the area folder {file.area_slug!r} is not a valid slug (ASCII letters, digits, '_' and '-')"
+            )
         slug = file.slug
         if not PLAIN_SLUG.match(slug) or len(slug) > 255:
             return f"the file name {file.path.name!r} is not a plain slug (letters, digits, '_' and '-')"
@@ -213,7 +218,8 @@ class _Importer:
         elif name.lower() in RESERVED_VENUE_SLUGS:
             venue = f"the venue folder {name!r} is one of the site's own paths"
         else:
-            venue = Venue.objects.filter(slug=name).first() or self._new_venue(venue_dir)
+            # A venue an editor renamed keeps its folder: match on either.
+            venue = Venue.objects.filter(Q(slug=name) | Q(name=name)).first() or self._new_venue(venue_dir)
         self.venues[name] = venue
         return venue
 
@@ -263,23 +269,47 @@ class _Importer:
             return
         batch, self.batch = self.batch, []
         existing = self._existing(batch)
-        to_create, to_update, topics_of = [], [], {}
+        to_create, to_update = [], []  # (paper, topic names, path)
         for pending in batch:
             paper = existing.get((pending.venue.pk, pending.file.slug))
             topics = self._topic_names(pending, paper)
             if paper is None:
-                paper = self._new_paper(pending)
-                to_create.append(paper)
-                topics_of[id(paper)] = topics
+                to_create.append((self._new_paper(pending), topics, pending.file.path))
             elif self._changed(paper, pending, topics):
-                to_update.append(paper)
-                topics_of[id(paper)] = topics
+                to_update.append((paper, topics, pending.file.path))
             else:
                 self.report.unchanged += 1
-        self.report.created += len(to_create)
-        self.report.updated += len(to_update)
-        if not self.dry_run and (to_create or to_update):
-            self._write(to_create, to_update, topics_of)
+        if self.dry_run:
+            self.report.created += len(to_create)
+            self.report.updated += len(to_update)
+        elif to_create or to_update:
+            self._write_batch(to_create, to_update)
+
+    def _write_batch(self, to_create, to_update):
+        """Write the batch at once; should the database refuse it, file by file, so that
+        one note it refuses is reported and the others still go in."""
+        try:
+            self._write(to_create, to_update)
+        except DatabaseError:
+            for item, created in [
+                *((item, True) for item in to_create),
+                *((item, False) for item in to_update),
+            ]:
+                try:
+                    self._write([item] if created else [], [] if created else [item])
+                except DatabaseError as error:
+                    self.report.fail(item[2], f"the database refused it: {error}".strip())
+                else:
+                    self._count(created, 1)
+        else:
+            self._count(True, len(to_create))
+            self._count(False, len(to_update))
+
+    def _count(self, created, number):
+        if created:
+            self.report.created += number
+        else:
+            self.report.updated += number
 
     def _existing(self, batch):
         """The batch's papers already in the database, by (venue id, slug), with topics."""
@@ -329,18 +359,22 @@ class _Importer:
         return bool(changed) or not same_topics([topic.name for topic in paper.topics.all()], topics)
 
     @transaction.atomic
-    def _write(self, to_create, to_update, topics_of):
-        Paper.objects.bulk_create(to_create)
+    def _write(self, to_create, to_update):
+        """Create and update papers with their topics, all or nothing."""
+        created = Paper.objects.bulk_create([paper for paper, _, _ in to_create])
         if to_update:
             # bulk_update() runs no pre_save(): keep the sort key and the edit time right.
             sort_key = Paper._meta.get_field("title_sort")
-            for paper in to_update:
+            for paper, _, _ in to_update:
                 sort_key.pre_save(paper, add=False)
                 paper.updated_at = self.now
             Paper.objects.bulk_update(
-                to_update, [*NOTE_FIELDS, "title_sort", "area", "published_at", "updated_at"]
+                [paper for paper, _, _ in to_update],
+                [*NOTE_FIELDS, "title_sort", "area", "published_at", "updated_at"],
             )
-        set_paper_topics({paper: topics_of[id(paper)] for paper in [*to_create, *to_update]}, self.topics)
+        papers = created + [paper for paper, _, _ in to_update]
+        topics = [names for _, names, _ in [*to_create, *to_update]]
+        set_paper_topics(dict(zip(papers, topics, strict=True)), self.topics)
 
 
 def _read(path):
@@ -355,6 +389,23 @@ def _read(path):
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise NoteError(f"not UTF-8 text (byte {error.start})") from None
+
+
+def _fit(note):
+    """`note` made fit for the database, or NoteError saying why it cannot be."""
+    for name in NOTE_FIELDS:
+        value = getattr(note, name)
+        if isinstance(value, str) and "\x00" in value:
+            # No database column takes NUL (PostgreSQL refuses it outright) and it carries
+            # no meaning in a note: drop it rather than the note.
+            setattr(note, name, value.replace("\x00", ""))
+    for name in ("title", "arxiv_id", "paper_url", "code_url"):
+        limit = Paper._meta.get_field(name).max_length
+        if len(getattr(note, name)) > limit:
+            raise NoteError(
+                f"the {Paper._meta.get_field(name).verbose_name} is longer than {limit} characters"
+            )
+    return note
 
 
 def _index(path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from papers.importer import import_tree
@@ -318,3 +318,45 @@ def test_a_progress_bar_on_a_terminal():
 
     assert "\r[" + "#" * 30 + "]" in out.getvalue()
     assert "Read " not in out.getvalue()
+
+
+def write_note(folder, name, text):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(text.encode("utf-8"))
+
+
+def test_notes_the_database_could_not_hold_are_handled(tmp_path):
+    area = tmp_path / "ODD2025" / "misc"
+    write_note(area, "nul.md", "# A title with a NUL\x00 inside\n\n## TL;DR\n\nText\x00 here.\n")
+    write_note(area, "long.md", "# " + "T" * 501 + "\n")
+    write_note(tmp_path / "ODD2025" / "bad area", "fine.md", "# Fine\n")
+
+    report = import_tree(tmp_path / "ODD2025")
+
+    paper = Paper.objects.get(slug="nul")
+    assert (paper.title, paper.summary) == ("A title with a NUL inside", "Text here.")
+    reasons = {Path(path).name: reason for path, reason in report.failures}
+    assert reasons["long.md"] == "the title is longer than 500 characters"
+    assert "the area folder 'bad area' is not a valid slug" in reasons["fine.md"]
+
+
+def test_a_note_the_database_refuses_is_reported_and_the_rest_go_in(tmp_path, monkeypatch):
+    area = tmp_path / "ODD2025" / "misc"
+    for name in ("one", "poison", "two"):
+        write_note(area, f"{name}.md", f"# {name.title()}\n")
+    original = Paper.objects.bulk_create
+
+    def refuse_poison(papers, *args, **kwargs):
+        if any(paper.title == "Poison" for paper in papers):
+            raise IntegrityError("refused for the test")
+        return original(papers, *args, **kwargs)
+
+    monkeypatch.setattr(Paper.objects, "bulk_create", refuse_poison)
+
+    report = import_tree(tmp_path / "ODD2025")
+
+    assert report.created == 2
+    assert [(Path(p).name, r) for p, r in report.failures] == [
+        ("poison.md", "the database refused it: refused for the test")
+    ]
+    assert sorted(Paper.objects.values_list("slug", flat=True)) == ["one", "two"]
