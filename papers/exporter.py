@@ -12,21 +12,8 @@ from itertools import groupby
 from pathlib import Path
 
 from papers.models import Paper
-from papers.notes_format import Note, render_index, render_note
-from papers.querysets import RATING_FIELDS
+from papers.notes_format import PAPER_FIELDS, Note, render_index, render_note
 from venues.models import Venue
-
-NOTE_TEXT_FIELDS = (
-    "title",
-    "authors",
-    "arxiv_id",
-    "paper_url",
-    "code_url",
-    "presentation",
-    "keywords",
-    "summary",
-    "body",
-)
 
 
 @dataclass
@@ -102,7 +89,7 @@ def _write_area(venue_folder, venue, area, papers):
 def note_of(paper):
     """The Note a paper is written out as."""
     return Note(
-        **{name: getattr(paper, name) for name in (*NOTE_TEXT_FIELDS, *RATING_FIELDS)},
+        **{name: getattr(paper, name) for name in PAPER_FIELDS},
         published_at=paper.published_at,
         topics=[topic.name for topic in paper.topics.all()],
     )

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from papers.models import Paper
-from papers.notes_format import NoteError, parse_index, parse_note
+from papers.notes_format import PAPER_FIELDS, NoteError, parse_index, parse_note
 from papers.services import TopicCache, same_topics, set_paper_topics
 from venues.models import RESERVED_VENUE_SLUGS, Area, Venue
 
@@ -32,23 +32,6 @@ PLAIN_SLUG = re.compile(r"^[-\w]+\Z")
 ASCII_SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 VENUE_NAME = re.compile(r"^(?P<series>.*?)(?P<year>(19|20)\d\d)$")
 NON_NOTES = {"index.md"}
-
-# The paper fields a note file sets; everything else belongs to the editors.
-NOTE_FIELDS = (
-    "title",
-    "authors",
-    "arxiv_id",
-    "paper_url",
-    "code_url",
-    "presentation",
-    "keywords",
-    "summary",
-    "body",
-    "rating_novelty",
-    "rating_experiments",
-    "rating_writing",
-    "rating_value",
-)
 
 
 @dataclass
@@ -341,13 +324,13 @@ class _Importer:
             slug=pending.file.slug,
             status=Paper.Status.PUBLISHED,
             published_at=note.published_at or self.now,
-            **{name: getattr(note, name) for name in NOTE_FIELDS},
+            **{name: getattr(note, name) for name in PAPER_FIELDS},
         )
 
     def _changed(self, paper, pending, topics):
         """Bring `paper` in line with its file; whether anything changed."""
         note = pending.note
-        wanted = {name: getattr(note, name) for name in NOTE_FIELDS}
+        wanted = {name: getattr(note, name) for name in PAPER_FIELDS}
         wanted["area_id"] = pending.area.pk
         if note.published_at:
             wanted["published_at"] = note.published_at
@@ -370,7 +353,7 @@ class _Importer:
                 paper.updated_at = self.now
             Paper.objects.bulk_update(
                 [paper for paper, _, _ in to_update],
-                [*NOTE_FIELDS, "title_sort", "area", "published_at", "updated_at"],
+                [*PAPER_FIELDS, "title_sort", "area", "published_at", "updated_at"],
             )
         papers = created + [paper for paper, _, _ in to_update]
         topics = [names for _, names, _ in [*to_create, *to_update]]
@@ -393,7 +376,7 @@ def _read(path):
 
 def _fit(note):
     """`note` made fit for the database, or NoteError saying why it cannot be."""
-    for name in NOTE_FIELDS:
+    for name in PAPER_FIELDS:
         value = getattr(note, name)
         if isinstance(value, str) and "\x00" in value:
             # No database column takes NUL (PostgreSQL refuses it outright) and it carries

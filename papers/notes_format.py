@@ -24,7 +24,7 @@ fields carry no surrounding whitespace, `parse_note(render_note(note, ...)) == n
 import functools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 
 import yaml
@@ -163,6 +163,10 @@ class Note:
     rating_value: int | None = None
     published_at: datetime | None = None  # front matter `date`; timezone-aware, UTC when naive
     topics: list[str] = field(default_factory=list)  # front matter `topics:`, in order
+
+
+#: The Note fields that are Paper fields of the same name and meaning.
+PAPER_FIELDS = tuple(f.name for f in fields(Note) if f.name not in {"published_at", "topics"})
 
 
 @dataclass
