@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +30,7 @@ from venues.models import RESERVED_VENUE_SLUGS, Area, Venue
 MAX_NOTE_BYTES = 1024 * 1024
 BATCH_SIZE = 500
 # A note's slug is its file name: letters (any script), digits, "_" and "-" only.
+WEB_URL = URLValidator(schemes=["http", "https"])
 PLAIN_SLUG = re.compile(r"^[-\w]+\Z")
 ASCII_SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 VENUE_NAME = re.compile(r"^(?P<series>.*?)(?P<year>(19|20)\d\d)$")
@@ -40,6 +43,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     failures: list = field(default_factory=list)  # (path, reason)
+    warnings: list = field(default_factory=list)  # (path, what was left out)
     venues_created: list = field(default_factory=list)
     areas_created: list = field(default_factory=list)
 
@@ -170,7 +174,9 @@ class _Importer:
             self.report.fail(file.path, reason)
             return
         try:
-            note = _fit(parse_note(_read(file.path)))
+            note = parse_note(_read(file.path))
+            for warning in _fit(note):
+                self.report.warnings.append((str(file.path), warning))
         except NoteError as error:
             self.report.fail(file.path, str(error))
             return
@@ -375,7 +381,11 @@ def _read(path):
 
 
 def _fit(note):
-    """`note` made fit for the database, or NoteError saying why it cannot be."""
+    """Make `note` fit for the database, in place; returns warnings for what it left out.
+
+    Raises NoteError when the note cannot be stored at all.
+    """
+    warnings = []
     for name in PAPER_FIELDS:
         value = getattr(note, name)
         if isinstance(value, str) and "\x00" in value:
@@ -388,7 +398,17 @@ def _fit(note):
             raise NoteError(
                 f"the {Paper._meta.get_field(name).verbose_name} is longer than {limit} characters"
             )
-    return note
+    for name in ("paper_url", "code_url"):
+        # Links end up in href attributes: only real web addresses may go in.
+        url = getattr(note, name)
+        try:
+            if url:
+                WEB_URL(url)
+        except ValidationError:
+            setattr(note, name, "")
+            label = Paper._meta.get_field(name).verbose_name
+            warnings.append(f"the {label} {url!r} is not an http(s) address; left empty")
+    return warnings
 
 
 def _index(path):

@@ -360,3 +360,21 @@ def test_a_note_the_database_refuses_is_reported_and_the_rest_go_in(tmp_path, mo
         ("poison.md", "the database refused it: refused for the test")
     ]
     assert sorted(Paper.objects.values_list("slug", flat=True)) == ["one", "two"]
+
+
+def test_links_that_are_not_web_addresses_are_left_out_with_a_warning(tmp_path):
+    area = tmp_path / "ODD2025" / "misc"
+    write_note(
+        area,
+        "links.md",
+        "# Links\n\n**arXiv**: [x](javascript:alert(1))\n"
+        "**Code**: [GitHub](javascript:alert(document.cookie))\n",
+    )
+
+    out, err, error = run("import_notes", str(tmp_path / "ODD2025"))
+
+    assert error is None
+    paper = Paper.objects.get(slug="links")
+    assert (paper.paper_url, paper.code_url) == ("", "")
+    assert "WARNING" in err and "is not an http(s) address; left empty" in err
+    assert "Created 1," in out

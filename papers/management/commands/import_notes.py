@@ -49,6 +49,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{'Would create' if dry_run else 'Created'} venue {name}")
         for slug in report.areas_created:
             self.stdout.write(f"{'Would create' if dry_run else 'Created'} area {slug}")
+        for file_path, warning in report.warnings:
+            self.stderr.write(f"WARNING {file_path}: {warning}")
         for file_path, reason in report.failures:
             self.stderr.write(f"FAILED {file_path}: {reason}")
         summary = (
