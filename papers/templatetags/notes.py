@@ -1,4 +1,10 @@
-"""Template filters for showing notes."""
+"""Template filters for showing notes.
+
+Every HTML string here comes from papers.markdown, which cleans what it renders
+with an allow-list (nh3), so it is safe to mark safe.
+"""
+
+from dataclasses import replace
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -11,13 +17,26 @@ register = template.Library()
 @register.filter
 def markdown_block(text):
     """Render a note body (Markdown) to HTML."""
-    return mark_safe(markdown.render_block(text))  # noqa: S308 - raw HTML is disabled in the renderer
+    return mark_safe(markdown.render_block(text))  # noqa: S308 - sanitised by the renderer
 
 
 @register.filter
 def markdown_inline(text):
     """Render a summary (Markdown) to inline HTML."""
-    return mark_safe(markdown.render_inline(text))  # noqa: S308 - raw HTML is disabled in the renderer
+    return mark_safe(markdown.render_inline(text))  # noqa: S308 - sanitised by the renderer
+
+
+@register.filter
+def summary_html(paper):
+    """A paper's summary as inline HTML, cached per version of the paper."""
+    return mark_safe(markdown.note_summary(paper))  # noqa: S308 - sanitised by the renderer
+
+
+@register.filter
+def note_body(paper):
+    """A paper's body as a RenderedNote (`.html`, `.toc`), cached per version of the paper."""
+    note = markdown.note_body(paper)
+    return replace(note, html=mark_safe(note.html))  # noqa: S308 - sanitised by the renderer
 
 
 @register.filter
