@@ -71,6 +71,37 @@ class PaperQuerySet(models.QuerySet):
         )
         return self.annotate(rating=Cast(total, FloatField()) / Cast(NullIf(given, Value(0)), FloatField()))
 
+    def related_to(self, paper, limit=5):
+        """Up to `limit` public papers most like `paper`, in one query.
+
+        Candidates share a topic with it or sit in its area, in any venue; they rank
+        by shared topics, then same area, then newest. `paper.topics` should be
+        prefetched, so that reading its topics costs no query.
+        """
+        topic_ids = [topic.pk for topic in paper.topics.all()]
+        sharing = self.model.objects.filter(tagged_topics__tag_id__in=topic_ids).values("pk")
+        return (
+            self.published()
+            .filter(Q(area_id=paper.area_id) | Q(pk__in=sharing))
+            .exclude(pk=paper.pk)
+            .annotate(
+                shared_topics=Count("tagged_topics", filter=Q(tagged_topics__tag_id__in=topic_ids)),
+                same_area=Case(When(area_id=paper.area_id, then=Value(1)), default=Value(0)),
+            )
+            .order_by("-shared_topics", "-same_area", "-published_at", "pk")
+            .for_list()[:limit]
+        )
+
+    def before(self, paper):
+        """The paper just before `paper` in title order."""
+        earlier = Q(title_sort__lt=paper.title_sort) | Q(title_sort=paper.title_sort, pk__lt=paper.pk)
+        return self.filter(earlier).order_by("-title_sort", "-pk").first()
+
+    def after(self, paper):
+        """The paper just after `paper` in title order."""
+        later = Q(title_sort__gt=paper.title_sort) | Q(title_sort=paper.title_sort, pk__gt=paper.pk)
+        return self.filter(later).order_by("title_sort", "pk").first()
+
     def first_per_area(self, per_area):
         """The first `per_area` papers of each area, by title, in one query."""
         return (

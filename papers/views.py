@@ -1,35 +1,81 @@
-"""Pages about papers themselves: one note, one topic, the filtered list."""
+"""Pages about papers themselves: one note, its citation, one topic, the filtered list."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
+from papers import seo
 from papers.filters import PaperFilter
+from papers.markdown import note_body, summaries
 from papers.models import Paper, Topic
 from papers.pagination import paginate
 from venues.models import Venue
 
 
-def paper_detail(request, venue, area, paper):
-    paper = get_object_or_404(
+def get_public_paper(venue, paper):
+    return get_object_or_404(
         Paper.objects.published().select_related("venue", "area").prefetch_related("topics"),
         venue__slug=venue,
         slug=paper,
     )
+
+
+def paper_detail(request, venue, area, paper):
+    paper = get_public_paper(venue, paper)
     if paper.area.slug != area:
         # The note moved to another area since the link was made: keep the link working.
         return redirect(paper, permanent=True)
-    return render(request, "papers/paper_detail.html", {"paper": paper})
+    same_list = Paper.objects.published().filter(venue=paper.venue, area=paper.area).for_list()
+    related = list(Paper.objects.related_to(paper))
+    summaries(related)
+    return render(
+        request,
+        "papers/paper_detail.html",
+        {
+            "paper": paper,
+            "body": note_body(paper),
+            "related": related,
+            "previous": same_list.before(paper),
+            "next": same_list.after(paper),
+            "bibtex": seo.bibtex(paper, request.build_absolute_uri(paper.get_absolute_url())),
+            "breadcrumbs": seo.crumbs(
+                (paper.venue.name, paper.venue.get_absolute_url()),
+                (paper.area.name, reverse("venues:venue-area", args=[paper.venue.slug, paper.area.slug])),
+                (paper.title, paper.get_absolute_url()),
+            ),
+            "meta_title": f"{paper.title} · {paper.venue.name}",
+            "meta_description": paper.summary or paper.title,
+            "og_type": "article",
+        },
+    )
+
+
+def paper_citation(request, venue, area, paper):
+    """The note's paper as a BibTeX entry."""
+    paper = get_public_paper(venue, paper)
+    if paper.area.slug != area:
+        return redirect("papers:cite", venue=venue, area=paper.area.slug, paper=paper.slug, permanent=True)
+    entry = seo.bibtex(paper, request.build_absolute_uri(paper.get_absolute_url()))
+    response = HttpResponse(entry, content_type="application/x-bibtex; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{seo.citation_key(paper)}.bib"'
+    return response
 
 
 def topic_detail(request, topic):
     topic = get_object_or_404(Topic, slug=topic)
     papers = Paper.objects.published().filter(tagged_topics__tag=topic).for_list().in_venue_order()
+    page = paginate(request, papers)
+    summaries(page.object_list)
     return render(
         request,
         "papers/topic_detail.html",
         {
             "topic": topic,
-            "page": paginate(request, papers),
+            "page": page,
             "venues": list(Venue.objects.listed(tagged_topics__tag=topic)),
+            "breadcrumbs": seo.crumbs((topic.name, topic.get_absolute_url())),
+            "meta_title": topic.name,
+            "meta_description": f"Notes on papers about {topic.name}, across all venues.",
         },
     )
 
@@ -43,5 +89,18 @@ def paper_list(request):
     papers = Paper.objects.published().for_list().with_rating().in_title_order()
     filterset = PaperFilter(request.GET, queryset=papers)
     page = paginate(request, filterset.qs)
+    summaries(page.object_list)
     status = 400 if filterset.errors else 200
-    return render(request, "papers/paper_list.html", {"filter": filterset, "page": page}, status=status)
+    query = filterset.form.cleaned_data.get("q")
+    return render(
+        request,
+        "papers/paper_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "breadcrumbs": seo.crumbs(("All notes", request.path)),
+            "meta_title": f"“{query}” · All notes" if query else "All notes",
+            "meta_description": "Every note, filtered by venue, area, topic, year, presentation and rating.",
+        },
+        status=status,
+    )

@@ -275,7 +275,7 @@ PAGES = [
     ("/", 3),
     ("/Q2020/", 3),
     ("/Q2020/q0/", 6),
-    ("/Q2020/q0/qp0/", 2),
+    ("/Q2020/q0/qp0/", 5),  # the note, its topics, related notes, previous, next
     ("/areas/q0/", 5),
     ("/topics/q-topic-0/", 4),
     ("/papers/", 5),

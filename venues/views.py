@@ -4,8 +4,10 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from papers.markdown import summaries
 from papers.models import Paper, Topic
 from papers.pagination import paginate
+from papers.seo import crumbs
 from venues.models import Area, Venue
 
 
@@ -29,21 +31,28 @@ def venue_detail(request, venue):
     venue = get_object_or_404(Venue, slug=venue)
     areas = list(Area.objects.listed(venue=venue))
     previews = {}
-    first_papers = (
+    first_papers = list(
         Paper.objects.published()
         .filter(venue=venue)
         .for_list()
         .first_per_area(settings.VENUE_PAGE_NOTES_PER_AREA)
     )
+    summaries(first_papers)
     for paper in first_papers:
         previews.setdefault(paper.area_id, []).append(paper)
+    paper_total = sum(area.paper_count for area in areas)
     return render(
         request,
         "venues/venue_detail.html",
         {
             "venue": venue,
             "areas": [(area, previews.get(area.pk, [])) for area in areas],
-            "paper_total": sum(area.paper_count for area in areas),
+            "paper_total": paper_total,
+            "breadcrumbs": crumbs((venue.name, venue.get_absolute_url())),
+            "meta_title": venue.name,
+            "meta_description": (
+                f"{paper_total} notes on papers from {venue.full_name or venue.name}, in {len(areas)} areas."
+            ),
         },
     )
 
@@ -54,6 +63,7 @@ def venue_area(request, venue, area):
     area = get_object_or_404(Area, slug=area)
     papers = Paper.objects.published().filter(venue=venue, area=area).for_list().in_title_order()
     page = paginate(request, papers)
+    summaries(page.object_list)
     if not page.paginator.count:
         raise Http404("No notes from this venue in this area.")
     return render(
@@ -72,6 +82,12 @@ def venue_area(request, venue, area):
                     area=area,
                 )
             ),
+            "breadcrumbs": crumbs(
+                (venue.name, venue.get_absolute_url()),
+                (area.name, request.path),
+            ),
+            "meta_title": f"{area.name} · {venue.name}",
+            "meta_description": f"{page.paginator.count} notes on {venue.name} papers in {area.name}.",
         },
     )
 
@@ -80,12 +96,14 @@ def area_detail(request, area):
     """One area across every venue."""
     area = get_object_or_404(Area, slug=area)
     papers = Paper.objects.published().filter(area=area).for_list().in_venue_order()
+    page = paginate(request, papers)
+    summaries(page.object_list)
     return render(
         request,
         "venues/area_detail.html",
         {
             "area": area,
-            "page": paginate(request, papers),
+            "page": page,
             "venues": list(Venue.objects.listed(area=area)),
             "top_topics": list(
                 Topic.objects.top_for(
@@ -94,5 +112,8 @@ def area_detail(request, area):
                     area=area,
                 )
             ),
+            "breadcrumbs": crumbs((area.name, area.get_absolute_url())),
+            "meta_title": area.name,
+            "meta_description": area.description or f"Notes on {area.name} papers across all venues.",
         },
     )
