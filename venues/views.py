@@ -23,6 +23,7 @@ def home(request):
             "areas": areas,
             "topics": topics,
             "paper_total": sum(venue.paper_count for venue in venues),
+            "breadcrumbs": crumbs(),
         },
     )
 
