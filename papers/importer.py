@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from papers.models import Paper
 from papers.notes_format import PAPER_FIELDS, NoteError, parse_index, parse_note
-from papers.services import TopicCache, same_topics, set_paper_topics
+from papers.services import TopicCache, refresh_planner_statistics, same_topics, set_paper_topics
 from venues.models import RESERVED_VENUE_SLUGS, Area, Venue
 
 MAX_NOTE_BYTES = 1024 * 1024
@@ -83,6 +83,8 @@ def import_tree(root, *, dry_run=False, venues=None, rules=None, progress: Calla
     importer = _Importer(Path(root), dry_run=dry_run, rules=rules)
     files = list(find_note_files(Path(root), venues=venues))
     importer.run(files, progress=progress)
+    if not dry_run and (importer.report.created or importer.report.updated):
+        refresh_planner_statistics()
     return importer.report
 
 

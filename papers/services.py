@@ -1,6 +1,6 @@
 """Writes that touch several models."""
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from papers.models import Paper, TaggedPaper, Topic
 
@@ -61,3 +61,13 @@ def retopic_papers(rules, *, dry_run=False):
             with transaction.atomic():
                 set_paper_topics(updates, topics)
     return changed, seen
+
+
+def refresh_planner_statistics():
+    """Let the database re-read its tables' statistics after a bulk load.
+
+    Without them SQLite's planner ignores the partial indexes the public pages rely on,
+    and PostgreSQL plans from stale row counts until autovacuum gets round to it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

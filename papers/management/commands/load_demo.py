@@ -7,6 +7,7 @@ from django.db import transaction
 
 from papers.demo import build_demo_site
 from papers.models import Paper, Topic
+from papers.services import refresh_planner_statistics
 from venues.models import Area, Venue
 
 MAX_PAPERS = 1_000_000
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             counts = build_demo_site(
                 papers=papers, seed=seed, progress=self._progress if verbosity > 1 else None
             )
+        refresh_planner_statistics()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {counts.venues} venues, {counts.areas} areas, {counts.topics} topics and "
