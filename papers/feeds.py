@@ -104,7 +104,9 @@ class VenueNoteFeed(NoteFeed):
 
 class AreaNoteFeed(NoteFeed):
     def get_object(self, request, area):
-        return get_object_or_404(Area, slug=area)
+        # Only areas and topics with public notes are public: a topic used only on
+        # drafts may name unannounced work.
+        return get_object_or_404(Area.objects.listed(), slug=area)
 
     def paper_filters(self, area):
         return {"area": area}
@@ -115,7 +117,7 @@ class AreaNoteFeed(NoteFeed):
 
 class TopicNoteFeed(NoteFeed):
     def get_object(self, request, topic):
-        return get_object_or_404(Topic, slug=topic)
+        return get_object_or_404(Topic.objects.listed(), slug=topic)
 
     def paper_filters(self, topic):
         return {"tagged_topics__tag": topic}

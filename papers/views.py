@@ -62,7 +62,8 @@ def paper_citation(request, venue, area, paper):
 
 
 def topic_detail(request, topic):
-    topic = get_object_or_404(Topic, slug=topic)
+    # A topic used only on drafts may name unannounced work: it is not public.
+    topic = get_object_or_404(Topic.objects.listed(), slug=topic)
     papers = Paper.objects.published().filter(tagged_topics__tag=topic).for_list().in_venue_order()
     page = paginate(request, papers)
     summaries(page.object_list)

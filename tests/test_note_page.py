@@ -129,7 +129,7 @@ def test_cite_bib_is_valid_bibtex(client, note):
     [entry] = bibtexparser.loads(response.content.decode()).entries
     assert entry["ENTRYTYPE"] == "inproceedings"
     assert entry["ID"] == "lovelace2025sparse"
-    assert entry["title"] == r"Sparse \{Widgets\} \& 100\% of \$x\_1\$"
+    assert entry["title"] == r"Sparse \textbraceleft{}Widgets\textbraceright{} \& 100\% of \$x\_1\$"
     assert entry["author"] == "Ada Lovelace and Émile Borel"
     assert entry["booktitle"] == "International Conference on Machine Learning 2025"
     assert entry["year"] == "2025"
@@ -220,3 +220,12 @@ def test_only_web_links_reach_an_href(client, note):
 
     assert "javascript:alert" not in html
     assert "data:text/html" not in html
+
+
+def test_an_unbalanced_brace_keeps_the_entry_valid(client, note):
+    note.title = "Open { brace"
+    note.save()
+
+    [entry] = bibtexparser.loads(client.get(note.get_absolute_url() + "cite.bib").content.decode()).entries
+
+    assert entry["title"] == r"Open \textbraceleft{} brace"

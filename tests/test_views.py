@@ -31,7 +31,10 @@ def site():
     )
     PaperFactory(venue=cvpr, area=pretraining, slug="cv-1", topics=["LLM"])
     PaperFactory(venue=cvpr, area=vision, slug="cv-2")
-    PaperFactory(venue=icml, area=pretraining, slug="hidden", title="Hidden draft", draft=True)
+    PaperFactory(
+        venue=icml, area=pretraining, slug="hidden", title="Hidden draft", draft=True, topics=["Draft only"]
+    )
+    PaperFactory(venue=icml, area=AreaFactory(slug="drafts_only"), slug="hidden-2", draft=True)
     return {"icml": icml, "cvpr": cvpr, "pretraining": pretraining, "vision": vision, "paper": paper}
 
 
@@ -65,6 +68,8 @@ def test_public_pages_answer(client, site, url):
         "/ICML2025/llm_pretraining/hidden/",  # a draft
         "/areas/nope/",
         "/topics/nope/",
+        "/topics/draft-only/",  # a topic used only on drafts
+        "/areas/drafts_only/",  # an area with only drafts
         "/ICML2025/llm_pretraining/bad%00slug/",
         "/topics/bad%00slug/",
     ],
@@ -74,7 +79,9 @@ def test_unknown_or_hidden_is_a_404_in_the_sites_look(client, site, url):
 
     assert response.status_code == 404
     assert heading(response) == "Page not found"
-    assert b"Paper Notes" in response.content
+    assert b"<title>Page not found \xc2\xb7 Paper Notes</title>" in response.content
+    assert b'<meta name="robots" content="noindex">' in response.content
+    assert b'rel="canonical"' not in response.content
 
 
 def test_urls_round_trip():
@@ -218,6 +225,16 @@ class TestPagination:
         assert response.status_code == 200
         assert response.context["page"].start_index() == first_index
         assert lines(response)[0] == "🧪 V2025 · 12 paper notes"
+
+    def test_links_centre_on_the_current_page(self, client, settings):
+        settings.PAPERS_PER_PAGE = 1
+        venue, area = VenueFactory(name="W2025"), AreaFactory(slug="w")
+        PaperFactory.create_batch(30, venue=venue, area=area)
+
+        html = client.get("/W2025/w/", {"page": "15"}).content.decode()
+
+        assert '<span aria-current="page">15</span>' in html
+        assert 'href="?page=14"' in html and 'href="?page=16"' in html
 
     def test_links_keep_the_filters(self, client, many):
         html = client.get("/papers/", {"venue": "V2025", "page": "2"}).content.decode()

@@ -95,7 +95,7 @@ def venue_area(request, venue, area):
 
 def area_detail(request, area):
     """One area across every venue."""
-    area = get_object_or_404(Area, slug=area)
+    area = get_object_or_404(Area.objects.listed(), slug=area)
     papers = Paper.objects.published().filter(area=area).for_list().in_venue_order()
     page = paginate(request, papers)
     summaries(page.object_list)

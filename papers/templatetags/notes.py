@@ -44,3 +44,9 @@ def stars(value):
     """A 1–5 rating as filled and empty stars."""
     value = int(value or 0)
     return "★" * value + "☆" * (5 - value)
+
+
+@register.filter
+def page_numbers(page):
+    """The page numbers to link around `page`, with the paginator's ellipsis for gaps."""
+    return page.paginator.get_elided_page_range(page.number)
