@@ -24,12 +24,13 @@ class ExportReport:
 
 
 def export_tree(root):
-    """Write every venue and every public paper under `root`; returns an ExportReport."""
+    """Write every venue and every published paper under `root`; returns an ExportReport."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
+    # Every published note, scheduled ones included: their date keeps them scheduled.
     papers = (
-        Paper.objects.published()
+        Paper.objects.filter(status=Paper.Status.PUBLISHED)
         .select_related("venue", "area")
         .prefetch_related("topics")
         .order_by("venue__position", "venue__name", "area__position", "area__slug", "title_sort", "pk")
@@ -59,6 +60,7 @@ def export_tree(root):
 def _write_venue(folder, venue, area_lines):
     folder.mkdir(parents=True, exist_ok=True)
     meta = {
+        "name": venue.name,
         "series": venue.series,
         "year": venue.year,
         "full_name": venue.full_name,

@@ -12,6 +12,7 @@ publication date when the file has none. An unchanged file writes nothing at all
 """
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from papers.models import Paper
+from papers.models import Paper, Topic
 from papers.notes_format import PAPER_FIELDS, NoteError, parse_index, parse_note
 from papers.services import TopicCache, refresh_planner_statistics, same_topics, set_paper_topics
 from venues.models import RESERVED_VENUE_SLUGS, Area, Venue
@@ -30,6 +31,7 @@ from venues.models import RESERVED_VENUE_SLUGS, Area, Venue
 MAX_NOTE_BYTES = 1024 * 1024
 BATCH_SIZE = 500
 # A note's slug is its file name: letters (any script), digits, "_" and "-" only.
+TOPIC_NAME_LENGTH = Topic._meta.get_field("name").max_length
 WEB_URL = URLValidator(schemes=["http", "https"])
 PLAIN_SLUG = re.compile(r"^[-\w]+\Z")
 ASCII_SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
@@ -63,7 +65,8 @@ class NoteFile:
 
     @property
     def slug(self):
-        return self.path.stem
+        # Trees copied from macOS spell "ö" as "o" plus a combining mark: store one form.
+        return unicodedata.normalize("NFC", self.path.stem)
 
 
 @dataclass
@@ -167,6 +170,9 @@ class _Importer:
     def _take(self, file):
         venue = self._venue(file.venue_dir)
         if not file.area_slug:
+            # A venue folder with no notes: nothing can fail, so the venue is made now.
+            if not isinstance(venue, str):
+                self._ensure_saved(venue, self.report.venues_created, venue.slug)
             return
         if isinstance(venue, str):
             self.report.fail(file.path, venue)
@@ -219,8 +225,12 @@ class _Importer:
         page = _index(venue_dir / "index.md")
         meta = page.meta if page else {}
         parts = VENUE_NAME.match(name)
+        # The export writes the venue's display name in the front matter; the folder is its slug.
+        display_name = str(meta.get("name") or name)[:100]
+        if display_name != name and Venue.objects.filter(name=display_name).exists():
+            display_name = name
         venue = Venue(
-            name=name,
+            name=display_name,
             slug=name,
             emoji=page.emoji if page else "",
             series=str(meta.get("series") or (parts["series"].rstrip("-_ ") if parts else ""))[:50],
@@ -229,10 +239,7 @@ class _Importer:
             url=str(meta.get("url") or "")[:500],
             position=_int(meta.get("position")) or 0,
         )
-        if not self.dry_run:
-            venue.save()
-        self.report.venues_created.append(name)
-        return venue
+        return venue  # saved with its first good note (_ensure_saved)
 
     def _area(self, file):
         slug = file.area_slug
@@ -250,15 +257,17 @@ class _Importer:
             description=str(meta.get("description") or ""),
             position=_int(meta.get("position")) or 0,
         )
-        if not self.dry_run:
-            area.save()
-        self.report.areas_created.append(slug)
-        return area
+        return area  # saved with its first good note (_ensure_saved)
 
     def _flush(self):
         if not self.batch:
             return
         batch, self.batch = self.batch, []
+        # New venues and areas are made only now, for notes that could be read, so a
+        # folder of nothing but bad files leaves nothing behind.
+        for pending in batch:
+            self._ensure_saved(pending.venue, self.report.venues_created, pending.venue.slug)
+            self._ensure_saved(pending.area, self.report.areas_created, pending.area.slug)
         existing = self._existing(batch)
         to_create, to_update = [], []  # (paper, topic names, path)
         for pending in batch:
@@ -282,6 +291,8 @@ class _Importer:
         try:
             self._write(to_create, to_update)
         except DatabaseError:
+            # Topics made inside the rolled-back transaction are gone: forget them.
+            self.topics = TopicCache()
             for item, created in [
                 *((item, True) for item in to_create),
                 *((item, False) for item in to_update),
@@ -289,6 +300,7 @@ class _Importer:
                 try:
                     self._write([item] if created else [], [] if created else [item])
                 except DatabaseError as error:
+                    self.topics = TopicCache()
                     self.report.fail(item[2], f"the database refused it: {error}".strip())
                 else:
                     self._count(created, 1)
@@ -301,6 +313,13 @@ class _Importer:
             self.report.created += number
         else:
             self.report.updated += number
+
+    def _ensure_saved(self, obj, created, key):
+        """Save a new venue or area once (or, in a dry run, only note that it would be)."""
+        if obj.pk is None and key not in created:
+            created.append(key)
+            if not self.dry_run:
+                obj.save()
 
     def _existing(self, batch):
         """The batch's papers already in the database, by (venue id, slug), with topics."""
@@ -400,6 +419,10 @@ def _fit(note):
             raise NoteError(
                 f"the {Paper._meta.get_field(name).verbose_name} is longer than {limit} characters"
             )
+    too_long = [name for name in note.topics if len(name) > TOPIC_NAME_LENGTH]
+    if too_long:
+        note.topics = [name for name in note.topics if len(name) <= TOPIC_NAME_LENGTH]
+        warnings.append(f"topic names longer than {TOPIC_NAME_LENGTH} characters left out: {too_long!r}")
     for name in ("paper_url", "code_url"):
         # Links end up in href attributes: only real web addresses may go in.
         url = getattr(note, name)

@@ -3,6 +3,7 @@
 import io
 import json
 import shutil
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
+from papers import importer
 from papers.importer import import_tree
 from papers.models import Paper, Topic
 from papers.topic_rules import load_rules
@@ -260,9 +262,10 @@ def snapshot():
         v.slug: (v.name, v.emoji, v.series, v.year, v.full_name, v.url, v.position)
         for v in Venue.objects.all()
     }
+    published = Paper.objects.filter(status=Paper.Status.PUBLISHED)  # scheduled ones too
     areas = {
         a.slug: (a.name, a.emoji, a.description, a.position)
-        for a in Area.objects.filter(papers__in=Paper.objects.published()).distinct()
+        for a in Area.objects.filter(papers__in=published).distinct()
     }
     papers = {
         (p.venue.slug, p.slug): (
@@ -270,10 +273,10 @@ def snapshot():
             *(getattr(p, name) for name in FIELDS),
             sorted(t.name for t in p.topics.all()),
         )
-        for p in Paper.objects.published().select_related("venue", "area").prefetch_related("topics")
+        for p in published.select_related("venue", "area").prefetch_related("topics")
     }
     topics = sorted(
-        Topic.objects.filter(tagged_papers__content_object__in=Paper.objects.published())
+        Topic.objects.filter(tagged_papers__content_object__in=published)
         .distinct()
         .values_list("name", "slug")
     )
@@ -282,7 +285,12 @@ def snapshot():
 
 def test_export_then_import_gives_the_same_site_field_for_field(tmp_path):
     call_command("load_demo", "--papers", "80", "--seed", "3", stdout=io.StringIO())
+    # A display name that differs from the slug, and an unrated note with no topics.
+    Venue.objects.filter(slug="ICML2025").update(name="ICML 2025")
+    PaperFactory(venue=Venue.objects.get(slug="ICML2025"), slug="bare", summary="", body="Just text.")
     before = snapshot()
+    scheduled = Paper.objects.filter(status="published").exclude(pk__in=Paper.objects.published()).count()
+    assert scheduled > 0
 
     _, _, error = run("export_notes", str(tmp_path / "docs"))
     assert error is None, error
@@ -293,7 +301,7 @@ def test_export_then_import_gives_the_same_site_field_for_field(tmp_path):
     report = import_tree(tmp_path / "docs")
 
     assert report.failures == []
-    assert report.created == len(before[2]) == 80
+    assert report.created == len(before[2]) == 81 + scheduled
     assert snapshot() == before
 
 
@@ -378,3 +386,55 @@ def test_links_that_are_not_web_addresses_are_left_out_with_a_warning(tmp_path):
     assert (paper.paper_url, paper.code_url) == ("", "")
     assert "WARNING" in err and "is not an http(s) address; left empty" in err
     assert "Created 1," in out
+
+
+def test_topics_made_in_a_refused_batch_are_made_again(tmp_path, monkeypatch):
+    area = tmp_path / "ODD2025" / "misc"
+    for name in ("one", "poison", "two"):
+        write_note(area, f"{name}.md", f"---\ntopics: [Fresh Topic]\n---\n# {name.title()}\n")
+    original = importer.set_paper_topics
+
+    def refuse_poison_after_topics(names_by_paper, topics):
+        original(names_by_paper, topics)  # creates "Fresh Topic" inside the transaction
+        if any(paper.title == "Poison" for paper in names_by_paper):
+            raise IntegrityError("refused for the test")
+
+    monkeypatch.setattr(importer, "set_paper_topics", refuse_poison_after_topics)
+
+    report = import_tree(tmp_path / "ODD2025")
+
+    assert report.created == 2
+    assert [Path(p).name for p, _ in report.failures] == ["poison.md"]
+    assert sorted(Paper.objects.filter(topics__name="Fresh Topic").values_list("slug", flat=True)) == [
+        "one",
+        "two",
+    ]
+
+
+def test_a_folder_of_only_bad_files_creates_nothing(tmp_path):
+    write_note(tmp_path / "BAD2025" / "misc", "empty.md", "")
+
+    report = import_tree(tmp_path / "BAD2025")
+
+    assert report.failed == 1
+    assert (report.venues_created, report.areas_created) == ([], [])
+    assert not Venue.objects.exists() and not Area.objects.exists()
+
+
+def test_decomposed_file_names_are_stored_composed(tmp_path):
+    decomposed = unicodedata.normalize("NFD", "möbius-φ-net")
+    write_note(tmp_path / "NFD2025" / "misc", f"{decomposed}.md", "# Möbius\n")
+
+    report = import_tree(tmp_path / "NFD2025")
+
+    assert report.failures == []
+    assert Paper.objects.get().slug == "möbius-φ-net"
+
+
+def test_over_long_topic_names_are_left_out_with_a_warning(tmp_path):
+    write_note(tmp_path / "T2025" / "misc", "t.md", f"---\ntopics: [Short, {'x' * 101}]\n---\n# T\n")
+
+    report = import_tree(tmp_path / "T2025")
+
+    assert [t.name for t in Paper.objects.get().topics.all()] == ["Short"]
+    assert "topic names longer than 100 characters left out" in report.warnings[0][1]
