@@ -9,9 +9,9 @@ public count and list is computed from it, whether it is applied to papers direc
 from functools import reduce
 from operator import add
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
-from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber
+from django.db.models.functions import Cast, Coalesce, Collate, NullIf, RowNumber
 from django.utils import timezone
 
 RATING_FIELDS = ("rating_novelty", "rating_experiments", "rating_writing", "rating_value")
@@ -20,6 +20,17 @@ RATING_FIELDS = ("rating_novelty", "rating_experiments", "rating_writing", "rati
 def published_q(prefix=""):
     """The condition for a public paper, reached through `prefix` (e.g. "papers__")."""
     return Q(**{f"{prefix}status": "published", f"{prefix}published_at__lte": timezone.now()})
+
+
+def code_point_order(queryset, field):
+    """Order by `field` character by character on every database.
+
+    SQLite compares code points already; PostgreSQL follows the database's locale
+    unless told to use the "C" collation.
+    """
+    if connections[queryset.db].vendor == "postgresql":
+        return Collate(F(field), "C").asc()
+    return F(field).asc()
 
 
 class PaperCountsMixin:
@@ -138,5 +149,5 @@ class TopicQuerySet(PaperCountsMixin, models.QuerySet):
                 site_count=Count("tagged_papers", filter=published_q(papers)),
             )
             .filter(page_count__gte=min_count)
-            .order_by("-page_count", "-site_count", "name")[:limit]
+            .order_by("-page_count", "-site_count", code_point_order(self, "name"))[:limit]
         )

@@ -96,3 +96,12 @@ def test_top_topics_follow_the_settings(client, settings):
     assert "🔥 Top topics: One ×2" in lines(client.get("/V2025/a/"))
     settings.TOP_TOPICS_LIMIT, settings.TOP_TOPICS_MIN_COUNT = 3, 3
     assert not [line for line in lines(client.get("/V2025/a/")) if "Top topics" in line]
+
+
+def test_top_topic_ties_fall_back_to_the_name_character_by_character():
+    venue, area = VenueFactory(), AreaFactory()
+    for _ in range(2):
+        PaperFactory(venue=venue, area=area, topics=["alignment", "Zebra", "Beta"])
+
+    # Upper case sorts before lower case, as on SQLite, whatever the database locale.
+    assert top_topics(venue=venue, area=area) == [("Beta", 2), ("Zebra", 2), ("alignment", 2)]
