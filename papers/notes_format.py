@@ -68,6 +68,7 @@ DIMENSIONS = {
     **dict.fromkeys(("value", "对我的价值", "价值"), "rating_value"),
 }
 FULL_STARS = ("⭐", "★", "🌟")
+RENDERED_STAR = "⭐"  # the star render_note writes
 EMPTY_STAR = "☆"
 
 # Header labels, lower-cased with surrounding symbols removed, and what they say.
@@ -131,10 +132,22 @@ ARXIV_BARE_ID = re.compile(r"(?<![\w./=?&-])(?:arxiv:\s*)?(?P<id>\d{4}\.\d{4,5})
 
 TLDR_HEADING = re.compile(r"(?P<tldr>tl\s*;?\s*dr|一句话总结)|summary", re.IGNORECASE)
 RATING_HEADING = re.compile(r"ratings?|评分", re.IGNORECASE)
+# Where the text of a Rating section that says more than its scores is kept in the body:
+# the parser never reads a section so headed as a Rating section.
+RATING_DETAILS = "Rating details"
+RATING_DETAILS_ZH = "评分说明"
+RATING_DETAILS_HEADING = re.compile(r"rating\s+details|评分说明", re.IGNORECASE)
+# A line exactly as render_note writes it in its Rating section.
+RENDERED_RATING = re.compile(
+    rf"- (?P<label>{'|'.join(map(re.escape, RATING_LABELS.values()))}): "
+    rf"(?P<stars>{RENDERED_STAR}{{1,5}}) \((?P<score>[1-5])/5\)"
+)
 RATING_BULLET = re.compile(r"(?:[-*+•]|\d+[.)])\s+")
 RATING_NAME_END = re.compile(r"[:：]")
 SCORE_START = re.compile(r"[⭐★🌟☆\d]")
 SCORE_FRACTION = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(10|5)(?![\d.])")
+# A score with nothing else beside it: "⭐⭐⭐⭐", "★★★☆☆", "(4/5)", "8/10", "4 分".
+SCORE_ONLY = re.compile(r"[\s⭐★🌟☆\d./()（）]*(?:分|points?)?[\s.。]*", re.IGNORECASE)
 SCORE_ALONE = re.compile(r"(\d(?:\.\d+)?)\s*(?:分|points?)?[.。]?")
 # The first characters of an H1 that are an emoji: non-ASCII symbols (ZWJ and variation
 # selectors included), so that "(Old) Notes" keeps its parenthesis.
@@ -524,7 +537,10 @@ def _read_sections(lines, headings):
     """(summary, ratings, body lines): the TL;DR and Rating sections taken out of the rest.
 
     A section runs from its `##` heading to the next heading of any level, so a `###`
-    inside a Rating section ends the ratings and stays in the body.
+    inside a Rating section ends the ratings and stays in the body. A Rating section that
+    holds more than render_note writes (reasons after the stars, extra dimensions, a
+    paragraph, a score in the heading) stays in the body as written, where it was, under a
+    "Rating details" / "评分说明" heading; its scores are read all the same.
     """
     starts = list(headings)
     body = lines[: starts[0]] if starts else list(lines)
@@ -545,10 +561,14 @@ def _read_sections(lines, headings):
                 if kind == "tldr" or heading == summary_heading or text == summary:
                     continue
             elif kind is not None:
-                found = _ratings(lines[start + 1 : end])
+                section = lines[start + 1 : end]
+                found = _ratings(section)
                 # "## Rating Prediction" in a note about recommenders is a section, not ratings.
                 if kind == "rating" or found:
                     ratings = ratings or found  # the first section that says anything wins
+                    if not (kind == "rating" and _as_rendered(heading, section)):
+                        body.append(_details_heading(lines[start], kind))
+                        body.extend(section)
                     continue
         body.extend(lines[start:end])
     return summary, {name: ratings.get(name) for name in RATING_LABELS}, body
@@ -558,11 +578,50 @@ def _section_kind(heading):
     """What a `##` section is: "tldr", "summary" (a TL;DR headed "Summary"), "rating",
     "maybe_rating" (a heading that only starts like a rating one) or None."""
     name = LEADING_SYMBOLS.sub("", heading)
+    if RATING_DETAILS_HEADING.match(name):
+        return None
     if (match := TLDR_HEADING.match(name)) and not _word_follows(name, match.end()):
         return "tldr" if match.group("tldr") else "summary"
     if match := RATING_HEADING.match(name):
         return "maybe_rating" if _word_follows(name, match.end()) else "rating"
     return None
+
+
+def _as_rendered(heading, section):
+    """Whether a Rating section holds scores and nothing else: a bare heading and one
+    `- <Dimension>: <score>` line per known dimension, the score written as stars, a
+    fraction or a number. Such a section is fully kept by the four ratings; anything more
+    (reasons, extra dimensions, prose) is editorial text the body must keep."""
+    if not RATING_HEADING.fullmatch(EDGE_SYMBOLS.sub("", heading.replace("*", ""))):
+        return False
+    dimensions = set()
+    for line in section:
+        if not line.strip():
+            continue
+        if not RATING_BULLET.match(line.strip()):
+            return False
+        name, value = _rating_line(line.strip())
+        dimension = _dimension(name)
+        if dimension is None or dimension in dimensions or SCORE_ONLY.fullmatch(value) is None:
+            return False
+        dimensions.add(dimension)
+    return True
+
+
+def _details_heading(line, kind):
+    """The `##` line of a Rating section, reworded so that it is never read as one again:
+    "## Rating: 8/10" → "## Rating details: 8/10", "## 评分 ⭐⭐⭐⭐" → "## 评分说明 ⭐⭐⭐⭐",
+    "## Rating Prediction" → "## Rating details: Rating Prediction"."""
+    heading = HEADING.match(line)
+    text_start = heading.start(2)
+    text = heading.group(2)
+    name_start = text_start + len(text) - len(LEADING_SYMBOLS.sub("", text))
+    word = RATING_HEADING.match(line, name_start)
+    chinese = word.group() == "评分"
+    details = RATING_DETAILS_ZH if chinese else RATING_DETAILS
+    if kind == "rating":
+        return line[: word.start()] + details + line[word.end() :]
+    return line[:text_start] + details + ("：" if chinese else ": ") + line[text_start:]
 
 
 def _word_follows(text, position):
@@ -703,7 +762,7 @@ def render_note(note: Note, *, venue_label: str, area_name: str) -> str:
         if lines[-1]:
             lines.append("")
         lines += ["## Rating", ""]
-        lines += [f"- {label}: {'⭐' * score} ({score}/5)" for label, score in ratings]
+        lines += [f"- {label}: {RENDERED_STAR * score} ({score}/5)" for label, score in ratings]
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
     return "\n".join(lines) + "\n"

@@ -523,14 +523,14 @@ def test_text_after_a_closed_related_block_is_kept():
 
 
 def test_headings_inside_code_blocks_are_not_sections():
-    text = "# T\n\n## Method\n\n```python\n## Rating\n# TL;DR\n```\n\n## Rating\n\n- Novelty: ⭐⭐\n"
+    text = "# T\n\n## Method\n\n```python\n## Rating\n# TL;DR\n```\n\n## Rating\n\n- Novelty: ⭐⭐ (2/5)\n"
     note = parse_note(text)
     assert note.body == "## Method\n\n```python\n## Rating\n# TL;DR\n```"
     assert note.rating_novelty == 2
 
 
 def test_an_unclosed_fence_does_not_hide_the_rest_of_the_note():
-    note = parse_note("# T\n\n## Method\n\n```\nstray fence\n\n## Rating\n\n- Value: ⭐⭐⭐\n")
+    note = parse_note("# T\n\n## Method\n\n```\nstray fence\n\n## Rating\n\n- Value: ⭐⭐⭐ (3/5)\n")
     assert note.rating_value == 3
     assert "## Rating" not in note.body
 
@@ -577,14 +577,43 @@ def test_an_unclosed_fence_does_not_hide_the_rest_of_the_note():
 def test_rating_forms(section, expected):
     note = parse_note(with_rating(section))
     assert ratings_of(note) == expected
-    assert note.body == "## Method\n\nText."
+    if section in SCORES_ONLY:
+        # Nothing but scores: the four ratings hold all of it.
+        assert note.body == "## Method\n\nText."
+    else:
+        # Reasons, other dimensions, tables or prose: the section stays, renamed.
+        assert note.body == f"## Method\n\nText.\n\n## Rating details\n\n{section}"
 
 
-@pytest.mark.parametrize("heading", ["## 评分 ⭐⭐⭐⭐ (4/5)", "## Rating: 8/10"])
-def test_an_overall_score_in_the_heading_gives_no_rating(heading):
+SCORES_ONLY = {
+    "- Novelty: ★★★☆☆\n- Experiments: ★★★★★\n- Writing: ★☆☆☆☆\n- Value: ★★★★☆",
+    "- Novelty: 8/10\n- Experiments: 7/10\n- Writing: 1/10\n- Value: 10/10",
+    "- Novelty: 4.5/5\n- Experiments: 3.5/5\n- Writing: 2.4/5\n- Value: 0/5",
+    "- Novelty: ⭐⭐⭐⭐ (4/5)\n- Value: ⭐⭐⭐⭐⭐⭐⭐",
+    "- Novelty: ★★★★★★★☆☆☆",
+    "- Novelty: 4\n- Value: 3分",
+    "- 创新性：⭐⭐⭐⭐\n- 实验充分性：⭐⭐\n- 写作质量：⭐⭐⭐\n- 对我的价值：⭐⭐⭐⭐⭐",
+    "- 新颖性: ⭐⭐\n- 实验完整度: ⭐⭐⭐\n- 价值: ⭐",
+    "1. Novelty — ⭐⭐⭐\n2. Experiments ⭐⭐⭐⭐",
+}
+
+
+@pytest.mark.parametrize(
+    ("heading", "kept_heading"),
+    [
+        ("## 评分 ⭐⭐⭐⭐ (4/5)", "## 评分说明 ⭐⭐⭐⭐ (4/5)"),
+        ("## Rating: 8/10", "## Rating details: 8/10"),
+    ],
+)
+def test_an_overall_score_in_the_heading_gives_no_rating_but_is_kept(heading, kept_heading):
     note = parse_note(with_rating("总体不错。", heading=heading))
     assert ratings_of(note) == (None, None, None, None)
-    assert note.body == "## Method\n\nText."
+    assert note.body == f"## Method\n\nText.\n\n{kept_heading}\n\n总体不错。"
+
+
+def test_an_overall_score_in_a_heading_with_nothing_under_it_is_kept():
+    note = parse_note("# T\n\n## 评分 ⭐⭐⭐⭐ (4/5)\n\n## Method\n\nM.\n")
+    assert note.body == "## 评分说明 ⭐⭐⭐⭐ (4/5)\n\n## Method\n\nM."
 
 
 def test_the_first_rating_section_that_says_anything_wins():
@@ -594,7 +623,8 @@ def test_the_first_rating_section_that_says_anything_wins():
     )
     note = parse_note(text)
     assert ratings_of(note) == (2, None, None, None)
-    assert note.body == "## Method\n\nM."
+    # The first keeps its prose; the other two hold nothing but scores.
+    assert note.body == "## Rating details ⭐⭐⭐⭐\n\nGood.\n\n## Method\n\nM."
 
 
 def test_a_subsection_ends_the_rating_block_and_stays_in_the_body():
@@ -603,13 +633,126 @@ def test_a_subsection_ends_the_rating_block_and_stays_in_the_body():
     assert ratings_of(note) == (3, None, None, None)
     assert note.body == "### 个人思考\n\n- 价值: ⭐⭐⭐⭐⭐ (not a rating here)"
 
+    text = "# T\n\n## Rating\n\n- Novelty: ⭐⭐⭐ (3/5)\n\n### Thoughts\n\n- Value: ⭐⭐⭐⭐⭐\n"
+    note = parse_note(text)
+    assert ratings_of(note) == (3, None, None, None)
+    assert note.body == "### Thoughts\n\n- Value: ⭐⭐⭐⭐⭐"
 
-@pytest.mark.parametrize("heading", ["## Rating Prediction", "## 评分模型设计"])
-def test_a_section_that_only_starts_like_rating_is_body_unless_it_rates(heading):
+
+@pytest.mark.parametrize(
+    ("heading", "kept_heading"),
+    [
+        ("## Rating Prediction", "## Rating details: Rating Prediction"),
+        ("## 评分模型设计", "## 评分说明：评分模型设计"),
+    ],
+)
+def test_a_section_that_only_starts_like_rating_is_body_unless_it_rates(heading, kept_heading):
     note = parse_note(f"# T\n\n{heading}\n\nPredict a score from 1 to 5.\n")
     assert note.body == f"{heading}\n\nPredict a score from 1 to 5."
     note = parse_note(f"# T\n\n{heading}\n\n- Novelty: ⭐⭐⭐\n")
-    assert (note.rating_novelty, note.body) == (3, "")
+    assert (note.rating_novelty, note.body) == (3, f"{kept_heading}\n\n- Novelty: ⭐⭐⭐")
+
+
+def test_rating_reasons_are_kept_in_the_body():
+    section = (
+        "- Novelty: ⭐⭐⭐⭐ first to prune before training\n- Value: ⭐⭐⭐ (3/5) useful for small models"
+    )
+    note = parse_note(with_rating(section))
+    assert ratings_of(note) == (4, None, None, 3)
+    assert note.body == f"## Method\n\nText.\n\n## Rating details\n\n{section}"
+
+
+def test_extra_rating_dimensions_are_kept_in_the_body():
+    section = (
+        "- 创新性：⭐⭐⭐⭐ (4/5)\n- 技术深度：⭐⭐⭐⭐⭐ (5/5)\n"
+        "- 实用价值：⭐⭐ (2/5)\n- 对我的价值：⭐⭐⭐ (3/5)"
+    )
+    note = parse_note(with_rating(section, heading="## 评分"))
+    assert ratings_of(note) == (4, None, None, 3)
+    assert note.body == f"## Method\n\nText.\n\n## 评分说明\n\n{section}"
+
+    section = "- Novelty: ⭐⭐⭐⭐ (4/5)\n- Technical Depth: ⭐⭐⭐⭐⭐ (5/5)"
+    note = parse_note(with_rating(section))
+    assert ratings_of(note) == (4, None, None, None)
+    assert "## Rating details\n\n- Novelty: ⭐⭐⭐⭐ (4/5)\n- Technical Depth: ⭐⭐⭐⭐⭐ (5/5)" in note.body
+
+
+def test_a_closing_paragraph_is_kept_in_the_body_where_the_section_was():
+    text = (
+        "# T\n\n## Method\n\nM.\n\n## Rating\n\n- Novelty: ⭐⭐ (2/5)\n\nA solid paper overall.\n\n"
+        "## Limitations\n\nL.\n"
+    )
+    note = parse_note(text)
+    assert ratings_of(note) == (2, None, None, None)
+    assert note.body == (
+        "## Method\n\nM.\n\n## Rating details\n\n- Novelty: ⭐⭐ (2/5)\n\nA solid paper overall.\n\n"
+        "## Limitations\n\nL."
+    )
+
+
+@pytest.mark.parametrize(
+    ("heading", "kept_heading"),
+    [
+        ("## Ratings", "## Rating details"),
+        ("## **Rating**:", "## **Rating details**:"),
+        ("## 📊 评分", "## 📊 评分说明"),
+        ("##  Rating ##\r", "##  Rating details ##\r"),
+    ],
+)
+def test_the_kept_heading_is_the_rating_heading_reworded(heading, kept_heading):
+    note = parse_note(f"# T\n\n{heading}\n\n- Novelty: ⭐⭐⭐ solid\n")
+    assert (note.rating_novelty, note.body) == (3, f"{kept_heading}\n\n- Novelty: ⭐⭐⭐ solid")
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "",
+        "- Novelty: ⭐⭐⭐⭐ (4/5)",
+        "- Novelty: ⭐⭐⭐⭐ (4/5)\n- Experimental Thoroughness: ⭐⭐⭐ (3/5)\n"
+        "- Writing Quality: ⭐⭐⭐⭐⭐ (5/5)\n- Value: ⭐ (1/5)",
+        "- Value: ⭐⭐ (2/5)  \r\n\n- Novelty: ⭐ (1/5)\r",
+    ],
+)
+@pytest.mark.parametrize("heading", ["## Rating", "## 评分", "## 📊 Rating"])
+def test_a_section_as_render_note_writes_it_is_dropped(section, heading):
+    note = parse_note(with_rating(section, heading=heading))
+    assert note.body == "## Method\n\nText."
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "- Novelty: ⭐⭐⭐⭐ (4/5)\n- Novelty: ⭐⭐ (2/5)",  # the second would be lost
+        "- Overall: ⭐⭐⭐⭐ (4/5)",  # not one of the four ratings
+        "- Novelty: ⭐⭐⭐⭐ first to prune before training",  # a reason
+    ],
+)
+def test_a_section_with_more_than_the_four_scores_is_kept(section):
+    note = parse_note(with_rating(section))
+    assert note.body == f"## Method\n\nText.\n\n## Rating details\n\n{section}"
+
+
+@pytest.mark.parametrize(
+    "heading", ["## Rating details", "## Rating Details", "## 评分说明", "## 📊 评分说明 ⭐⭐⭐⭐"]
+)
+def test_a_rating_details_section_is_never_a_rating_section(heading):
+    text = f"# T\n\n{heading}\n\n- Novelty: ⭐⭐⭐ (3/5)\n\n## Rating\n\n- Value: ⭐⭐ (2/5)\n"
+    note = parse_note(text)
+    assert ratings_of(note) == (None, None, None, 2)
+    assert note.body == f"{heading}\n\n- Novelty: ⭐⭐⭐ (3/5)"
+
+
+def test_a_note_with_kept_rating_details_survives_a_render_and_a_second_read():
+    text = (
+        "# T\n\n## TL;DR\n\nGist.\n\n## Rating ⭐⭐⭐⭐\n\n"
+        "- Novelty: ⭐⭐⭐ first\n- 技术深度: ⭐⭐⭐⭐⭐\n\n"
+        "Closing words.\n\n## Method\n\nM.\n"
+    )
+    note = parse_note(text)
+    rendered = render_note(note, venue_label="ICML 2025", area_name="Pretraining")
+    assert rendered.count("## Rating details") == 1
+    assert parse_note(rendered) == note
 
 
 # Control characters ------------------------------------------------------------------------
@@ -752,6 +895,16 @@ ROUND_TRIP_NOTES = [
     Note(title="Math body", body="$$\na = b\n$$", summary="$x$ only."),
     Note(title="Table body", body="| a | b |\n|---|---|\n| 1 | 2 |"),
     Note(
+        title="Rating details in the body",
+        summary="Gist.",
+        body="## Rating details\n\n- Novelty: ⭐⭐⭐⭐ first to prune before training\n"
+        "- Technical Depth: ⭐⭐⭐\n\n"
+        "## Method\n\nM.\n\n## 评分说明 ⭐⭐⭐⭐ (4/5)\n\n总体不错。",
+        rating_novelty=4,
+        rating_value=3,
+    ),
+    Note(title="Only rating details", body="## Rating details\n\n- Novelty: ⭐⭐ (2/5)"),
+    Note(
         title="Rating words in the body",
         body="## Rating Prediction\n\nPredict 1 to 5.\n\n## Summary of Results\n\nS.",
     ),
@@ -826,6 +979,7 @@ PIECES = {
         "**Unknown**: label first\n\n## S\n\n**Keywords**: inside a section",
         BODY_WITH_EVERYTHING,
         "## M\n\nCR \r inside, tab\there, FF \x0c there.",
+        "## M\n\nText.\n\n## Rating details\n\n- Novelty: ⭐⭐⭐ reason\n- 技术深度：⭐⭐",
     ],
     "published_at": [
         None,
