@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -129,6 +130,14 @@ class Paper(models.Model):
         return reverse(
             "papers:detail",
             kwargs={"venue": self.venue.slug, "area": self.area.slug, "paper": self.slug},
+        )
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
         )
 
     @property

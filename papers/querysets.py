@@ -58,6 +58,13 @@ class PaperQuerySet(models.QuerySet):
         """What the public may see."""
         return self.filter(published_q())
 
+    def visible_to(self, user):
+        """What `user` may open: staff who can view papers see every note (to preview
+        drafts and scheduled notes at their public URL); everyone else, the public ones."""
+        if user.is_staff and user.has_perm("papers.view_paper"):
+            return self.all()
+        return self.published()
+
     def for_list(self):
         """What a list of papers shows: venue and area, no body."""
         return self.select_related("venue", "area").defer("body")

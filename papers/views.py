@@ -12,23 +12,24 @@ from papers.pagination import paginate
 from venues.models import Venue
 
 
-def get_public_paper(venue, paper):
+def get_paper(request, venue, paper):
+    """The note at this URL, if the user may see it (see PaperQuerySet.visible_to)."""
     return get_object_or_404(
-        Paper.objects.published().select_related("venue", "area").prefetch_related("topics"),
+        Paper.objects.visible_to(request.user).select_related("venue", "area").prefetch_related("topics"),
         venue__slug=venue,
         slug=paper,
     )
 
 
 def paper_detail(request, venue, area, paper):
-    paper = get_public_paper(venue, paper)
+    paper = get_paper(request, venue, paper)
     if paper.area.slug != area:
         # The note moved to another area since the link was made: keep the link working.
         return redirect(paper, permanent=True)
     same_list = Paper.objects.published().filter(venue=paper.venue, area=paper.area).for_list()
     related = list(Paper.objects.related_to(paper))
     summaries(related)
-    return render(
+    response = render(
         request,
         "papers/paper_detail.html",
         {
@@ -48,11 +49,15 @@ def paper_detail(request, venue, area, paper):
             "og_type": "article",
         },
     )
+    if not paper.is_public:
+        # A staff preview: never stored by a browser or a cache in between.
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def paper_citation(request, venue, area, paper):
     """The note's paper as a BibTeX entry."""
-    paper = get_public_paper(venue, paper)
+    paper = get_paper(request, venue, paper)
     if paper.area.slug != area:
         return redirect("papers:cite", venue=venue, area=paper.area.slug, paper=paper.slug, permanent=True)
     entry = seo.bibtex(paper, request.build_absolute_uri(paper.get_absolute_url()))
