@@ -81,6 +81,7 @@ class Paper(models.Model):
 
     class Meta:
         ordering = ["title_sort", "pk"]
+        permissions = [("publish_paper", "Can publish, schedule and unpublish papers")]
         constraints = [
             models.UniqueConstraint(
                 fields=["venue", "slug"],

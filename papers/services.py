@@ -1,6 +1,9 @@
 """Writes that touch several models."""
 
+from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from papers.models import Paper, TaggedPaper, Topic
 
@@ -22,6 +25,68 @@ class TopicCache:
                 topic.save()  # taggit gives it a unique slug
             self._by_name[key] = topic
         return self._by_name[key]
+
+
+# The permissions of each role, as "app_label.codename".
+EDITOR_PERMISSIONS = [
+    "papers.add_paper",
+    "papers.change_paper",
+    "papers.view_paper",
+    "papers.add_topic",
+    "papers.view_topic",
+    "venues.view_venue",
+    "venues.view_area",
+]
+CHIEF_EDITOR_PERMISSIONS = [
+    *EDITOR_PERMISSIONS,
+    "papers.delete_paper",
+    "papers.publish_paper",
+    "papers.change_topic",
+    "papers.delete_topic",
+    "venues.add_venue",
+    "venues.change_venue",
+    "venues.add_area",
+    "venues.change_area",
+]
+ROLES = {"Editors": EDITOR_PERMISSIONS, "Chief editors": CHIEF_EDITOR_PERMISSIONS}
+
+
+def setup_roles():
+    """Create the role groups, or set their permissions back to the defined ones."""
+    result = {}
+    for name, codes in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        query = Q()
+        for code in codes:
+            app_label, codename = code.split(".")
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        permissions = list(Permission.objects.filter(query))
+        group.permissions.set(permissions)
+        result[group] = permissions
+    return result
+
+
+def can_publish(user):
+    return user.has_perm("papers.publish_paper")
+
+
+def publish_papers(papers, *, at=None):
+    """Publish `papers` (a queryset): those without a date go live `at` (default: now);
+    those with one keep it, so a scheduled note stays scheduled. Returns how many changed."""
+    now = timezone.now()
+    changed = papers.exclude(status=Paper.Status.PUBLISHED, published_at__isnull=False)
+    undated = changed.filter(published_at__isnull=True).update(
+        status=Paper.Status.PUBLISHED, published_at=at or now, updated_at=now
+    )
+    dated = changed.update(status=Paper.Status.PUBLISHED, updated_at=now)
+    return undated + dated
+
+
+def unpublish_papers(papers):
+    """Take `papers` back to draft; returns how many changed."""
+    return papers.exclude(status=Paper.Status.DRAFT).update(
+        status=Paper.Status.DRAFT, updated_at=timezone.now()
+    )
 
 
 def set_paper_topics(names_by_paper, topics):
