@@ -12,28 +12,38 @@ from django.db.backends.sqlite3.base import DatabaseWrapper
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_settings(**env):
-    """Import the settings in a fresh interpreter with only `env` set."""
+def run_clean(*args, **env):
+    """Run a command with no DJANGO_* or DATABASE_URL variables but `env` set."""
     clean = {
         key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))
     }
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import notesite.settings as s; "
-            "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])",
-        ],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
+        list(args), cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=False
     )
+
+
+def load_settings(**env):
+    """Import the settings in a fresh interpreter with only `env` set."""
+    code = "import notesite.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])"
+    return run_clean(sys.executable, "-c", code, **env)
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
     result = load_settings(DJANGO_DEBUG="0")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_manage_py_works_on_a_laptop_with_nothing_set():
+    result = run_clean(sys.executable, "manage.py", "check")
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_web_server_refuses_to_start_without_a_secret_key():
+    result = run_clean(sys.executable, "-c", "import notesite.wsgi")
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
