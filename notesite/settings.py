@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "taggit",
+    "simple_history",
     "venues",
     "papers",
 ]
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change saved during a request, in the papers' history.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "notesite.urls"
@@ -148,6 +151,10 @@ LOGGING = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# An admin bulk action posts one field per selected paper: let editors act on a few
+# thousand at once (Django's default stops at 1,000 fields).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 10_000)
 
 # The venue×area page's "Top topics" line: at most this many topics, each used on
 # at least this many of the page's papers.

@@ -24,7 +24,9 @@ from typing import NamedTuple
 from django.db import reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
+from papers.history import CREATED, record_paper_history
 from papers.models import Paper, TaggedPaper, Topic
 from papers.querysets import RATING_FIELDS
 from venues.models import Area, Venue
@@ -1317,6 +1319,7 @@ def build_demo_site(*, papers=3000, seed=0, now=None, progress=None):
         venues = _create_venues()
         areas = _create_areas()
         topic_ids = _create_topics()
+        topic_names = dict(Topic.objects.values_list("pk", "name"))
         writer = NoteWriter(rng, areas, topic_ids)
         pick_place = _place_picker(rng, venues, areas)
         links = 0
@@ -1324,6 +1327,12 @@ def build_demo_site(*, papers=3000, seed=0, now=None, progress=None):
             batch = [writer.paper(kind, *pick_place(), now) for kind in plan[start : start + BATCH_SIZE]]
             Paper.objects.bulk_create([paper for paper, _ in batch])
             links += len(_link_topics(batch))
+            record_paper_history(
+                {paper: [topic_names[pk] for pk in topic_ids] for paper, topic_ids in batch},
+                history_type=CREATED,
+                reason="Demo data",
+                when=now,
+            )
             # With DEBUG on, Django keeps the SQL of every query, here megabytes per batch.
             reset_queries()
             if progress:
@@ -1351,31 +1360,39 @@ def _status_plan(rng, published):
 
 
 def _create_venues():
-    return Venue.objects.bulk_create(
-        Venue(
-            name=spec.name,
-            slug=spec.name,
-            emoji=spec.emoji,
-            series=spec.series,
-            year=spec.year,
-            full_name=spec.full_name,
-            url=spec.url,
-            position=(index + 1) * 10,
-        )
-        for index, spec in enumerate(VENUES)
+    return bulk_create_with_history(
+        [
+            Venue(
+                name=spec.name,
+                slug=spec.name,
+                emoji=spec.emoji,
+                series=spec.series,
+                year=spec.year,
+                full_name=spec.full_name,
+                url=spec.url,
+                position=(index + 1) * 10,
+            )
+            for index, spec in enumerate(VENUES)
+        ],
+        Venue,
+        default_change_reason="Demo data",
     )
 
 
 def _create_areas():
-    return Area.objects.bulk_create(
-        Area(
-            slug=spec.slug,
-            emoji=spec.emoji,
-            name=spec.name,
-            description=spec.description,
-            position=(index + 1) * 10,
-        )
-        for index, spec in enumerate(AREAS)
+    return bulk_create_with_history(
+        [
+            Area(
+                slug=spec.slug,
+                emoji=spec.emoji,
+                name=spec.name,
+                description=spec.description,
+                position=(index + 1) * 10,
+            )
+            for index, spec in enumerate(AREAS)
+        ],
+        Area,
+        default_change_reason="Demo data",
     )
 
 
@@ -1387,7 +1404,7 @@ def _create_topics():
         topic = Topic(name=name)
         topic.slug = _unique_slug(topic.slugify(name), taken)
         topics.append(topic)
-    return [topic.pk for topic in Topic.objects.bulk_create(topics)]
+    return [topic.pk for topic in bulk_create_with_history(topics, Topic, default_change_reason="Demo data")]
 
 
 def _place_picker(rng, venues, areas):

@@ -23,6 +23,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from papers.history import CREATED, record_paper_history
 from papers.models import Paper, Topic
 from papers.notes_format import PAPER_FIELDS, NoteError, parse_index, parse_note
 from papers.services import TopicCache, refresh_planner_statistics, same_topics, set_paper_topics
@@ -385,6 +386,15 @@ class _Importer:
         papers = created + [paper for paper, _, _ in to_update]
         topics = [names for _, names, _ in [*to_create, *to_update]]
         set_paper_topics(dict(zip(papers, topics, strict=True)), self.topics)
+        record_paper_history(
+            {paper: names for paper, (_, names, _) in zip(created, to_create, strict=True)},
+            history_type=CREATED,
+            reason="Imported",
+            when=self.now,
+        )
+        record_paper_history(
+            {paper: names for paper, names, _ in to_update}, reason="Updated by an import", when=self.now
+        )
 
 
 def _read(path):

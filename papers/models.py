@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -16,6 +17,7 @@ class Topic(TagBase):
     """A theme that cuts across areas and venues (LLM, Alignment/RLHF, …)."""
 
     objects = TopicQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -24,6 +26,24 @@ class Topic(TagBase):
 
     def get_absolute_url(self):
         return reverse("papers:topic", kwargs={"topic": self.slug})
+
+
+class PaperTopicsSnapshot(models.Model):
+    """What a paper's historical record keeps beyond its own columns: its topics.
+
+    Topics live in another table (the taggit through model), so each record of a paper
+    also notes the names of the topics it had then; the admin shows and restores them
+    with the rest (see papers/history.py).
+    """
+
+    topic_names = models.TextField(blank=True, default="", help_text="One topic name a line.")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def topic_list(self):
+        return [name for name in self.topic_names.split("\n") if name]
 
 
 class Paper(models.Model):
@@ -78,6 +98,9 @@ class Paper(models.Model):
     topics = TaggableManager(through="papers.TaggedPaper", blank=True, verbose_name="topics")
 
     objects = PaperQuerySet.as_manager()
+    # Every change, by whom and when. The sort key and the edit time follow from the
+    # rest, so they would only add noise to each record's list of changes.
+    history = HistoricalRecords(bases=[PaperTopicsSnapshot], excluded_fields=["title_sort", "updated_at"])
 
     class Meta:
         ordering = ["title_sort", "pk"]

@@ -5,9 +5,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from papers.history import record_paper_history
 from papers.models import Paper, TaggedPaper, Topic
 
-RETOPIC_BATCH = 1000
+# Papers loaded and written at a time by a bulk change, to bound memory.
+CHANGE_BATCH = 500
 
 
 class TopicCache:
@@ -70,23 +72,144 @@ def can_publish(user):
     return user.has_perm("papers.publish_paper")
 
 
-def publish_papers(papers, *, at=None):
+def change_papers(papers, change, *, fields=(), user=None, reason=""):
+    """Apply `change(paper, topic_names)` to each paper of the queryset `papers` and save
+    what changed, a batch at a time, in one transaction.
+
+    `change` edits the paper's `fields` and the list of its topic names in place, and
+    returns whether it changed anything. Each changed paper is saved with a new edit
+    time and gets a historical record by `user`, with `reason`. Returns how many changed.
+    """
+    count = last_pk = 0
+    topics = TopicCache()
+    with transaction.atomic():
+        while batch := list(
+            papers.filter(pk__gt=last_pk).order_by("pk").prefetch_related("topics")[:CHANGE_BATCH]
+        ):
+            last_pk = batch[-1].pk
+            changed, retopiced = {}, {}
+            for paper in batch:
+                before = [topic.name for topic in paper.topics.all()]
+                names = list(before)
+                if change(paper, names):
+                    changed[paper] = names
+                    if not same_topics(names, before):
+                        retopiced[paper] = names
+            if not changed:
+                continue
+            now = timezone.now()
+            for paper in changed:
+                paper.updated_at = now
+            Paper.objects.bulk_update(list(changed), [*fields, "updated_at"])
+            set_paper_topics(retopiced, topics)
+            record_paper_history(changed, user=user, reason=reason, when=now)
+            count += len(changed)
+    return count
+
+
+def submit_for_review(papers, *, user=None):
+    """Move the drafts among `papers` to review; returns how many moved."""
+
+    def submit(paper, topic_names):
+        if paper.status != Paper.Status.DRAFT:
+            return False
+        paper.status = Paper.Status.REVIEW
+        return True
+
+    return change_papers(papers, submit, fields=["status"], user=user, reason="Submitted for review")
+
+
+def publish_papers(papers, *, user=None, at=None):
     """Publish `papers` (a queryset): those without a date go live `at` (default: now);
     those with one keep it, so a scheduled note stays scheduled. Returns how many changed."""
-    now = timezone.now()
-    changed = papers.exclude(status=Paper.Status.PUBLISHED, published_at__isnull=False)
-    undated = changed.filter(published_at__isnull=True).update(
-        status=Paper.Status.PUBLISHED, published_at=at or now, updated_at=now
-    )
-    dated = changed.update(status=Paper.Status.PUBLISHED, updated_at=now)
-    return undated + dated
+    live_at = at or timezone.now()
+
+    def publish(paper, topic_names):
+        if paper.status == Paper.Status.PUBLISHED and paper.published_at is not None:
+            return False
+        paper.status = Paper.Status.PUBLISHED
+        paper.published_at = paper.published_at or live_at
+        return True
+
+    return change_papers(papers, publish, fields=["status", "published_at"], user=user, reason="Published")
 
 
-def unpublish_papers(papers):
+def unpublish_papers(papers, *, user=None):
     """Take `papers` back to draft; returns how many changed."""
-    return papers.exclude(status=Paper.Status.DRAFT).update(
-        status=Paper.Status.DRAFT, updated_at=timezone.now()
-    )
+
+    def unpublish(paper, topic_names):
+        if paper.status == Paper.Status.DRAFT:
+            return False
+        paper.status = Paper.Status.DRAFT
+        return True
+
+    return change_papers(papers, unpublish, fields=["status"], user=user, reason="Unpublished")
+
+
+def move_papers(papers, area, *, user=None):
+    """File `papers` under another area; returns how many moved."""
+
+    def move(paper, topic_names):
+        if paper.area_id == area.pk:
+            return False
+        paper.area = area
+        return True
+
+    return change_papers(papers, move, fields=["area"], user=user, reason=f"Moved to {area.name}")
+
+
+def add_topic(papers, topic, *, user=None):
+    """File `papers` under `topic` too; returns how many gained it."""
+
+    def add(paper, topic_names):
+        if topic.name.lower() in {name.lower() for name in topic_names}:
+            return False
+        topic_names.append(topic.name)
+        return True
+
+    return change_papers(papers.distinct(), add, user=user, reason=f"Topic {topic.name} added")
+
+
+def remove_topic(papers, topic, *, user=None):
+    """Take `topic` off `papers`; returns how many lost it."""
+    return _drop_topics(papers, [topic], keep=None, user=user, reason=f"Topic {topic.name} removed")
+
+
+def merge_topics(duplicates, into, *, user=None):
+    """Move every paper of the `duplicates` topics to the topic `into`, then delete them.
+
+    A paper filed under both keeps one link. Returns (papers changed, topics deleted).
+    """
+    duplicates = [topic for topic in duplicates if topic.pk != into.pk]
+    with transaction.atomic():
+        count = _drop_topics(
+            Paper.objects.all(),
+            duplicates,
+            keep=into,
+            user=user,
+            reason=f"Topics merged into {into.name}",
+        )
+        for topic in duplicates:
+            topic._history_user = user
+            topic.delete()
+    return count, len(duplicates)
+
+
+def _drop_topics(papers, dropped, *, keep, user, reason):
+    """Take the `dropped` topics off the papers filed under them, adding `keep` if given."""
+    dropped_names = {topic.name.lower() for topic in dropped}
+
+    def drop(paper, topic_names):
+        kept = [name for name in topic_names if name.lower() not in dropped_names]
+        if keep is not None and keep.name.lower() not in {name.lower() for name in kept}:
+            kept.append(keep.name)
+        if same_topics(kept, topic_names):
+            return False
+        topic_names[:] = kept
+        return True
+
+    tagged = papers.filter(tagged_topics__tag__in=dropped).distinct()
+    return change_papers(tagged, drop, user=user, reason=reason)
 
 
 def set_paper_topics(names_by_paper, topics):
@@ -104,28 +227,22 @@ def same_topics(first, second):
 
 
 def retopic_papers(rules, *, dry_run=False):
-    """Apply topic rules to every paper, a batch at a time; returns (papers changed, papers seen)."""
-    topics = TopicCache()
-    changed = seen = last_pk = 0
-    while batch := list(
-        Paper.objects.filter(pk__gt=last_pk)
-        .order_by("pk")
-        .only("pk", "title", "keywords", "summary")
-        .prefetch_related("topics")[:RETOPIC_BATCH]
-    ):
-        last_pk = batch[-1].pk
-        seen += len(batch)
-        updates = {}
-        for paper in batch:
-            current = [topic.name for topic in paper.topics.all()]
-            wanted = rules.apply(current, paper.title, paper.keywords, paper.summary)
-            if not same_topics(wanted, current):
-                updates[paper] = wanted
-        changed += len(updates)
-        if updates and not dry_run:
-            with transaction.atomic():
-                set_paper_topics(updates, topics)
-    return changed, seen
+    """Apply topic rules to every paper; returns (papers changed, papers seen).
+
+    A dry run makes the same changes and rolls them back, so its count is exact.
+    """
+
+    def retopic(paper, topic_names):
+        wanted = rules.apply(list(topic_names), paper.title, paper.keywords, paper.summary)
+        if same_topics(wanted, topic_names):
+            return False
+        topic_names[:] = wanted
+        return True
+
+    with transaction.atomic():
+        changed = change_papers(Paper.objects.all(), retopic, reason="Topic rules applied")
+        transaction.set_rollback(dry_run)
+    return changed, Paper.objects.count()
 
 
 def refresh_planner_statistics():

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import In
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from papers.querysets import PaperCountsMixin
 
@@ -52,6 +53,7 @@ class Venue(models.Model):
     position = models.IntegerField(default=0, help_text="Venues are listed by this number, lowest first.")
 
     objects = VenueQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -91,6 +93,7 @@ class Area(models.Model):
     position = models.IntegerField(default=0, help_text="Areas are listed by this number, lowest first.")
 
     objects = AreaQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
