@@ -48,6 +48,10 @@ class PaperCountsMixin:
         )
         return self.annotate(paper_count=Count(self.paper_path.removesuffix("__"), filter=condition))
 
+    def with_paper_totals(self):
+        """Annotate `paper_count` (public papers) and `paper_total` (papers in any state)."""
+        return self.with_paper_counts().annotate(paper_total=Count(self.paper_path.removesuffix("__")))
+
     def listed(self, **paper_filters):
         """Only those with at least one public paper matching `paper_filters`."""
         return self.with_paper_counts(**paper_filters).filter(paper_count__gt=0).order_by(*self.listed_order)

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from papers.models import Paper
 from papers.services import ROLES
-from tests.factories import AreaFactory, PaperFactory, VenueFactory
+from tests.factories import PaperFactory
+from tests.helpers import paper_form
 
 pytestmark = pytest.mark.django_db
 
@@ -26,31 +27,6 @@ def member_of(client, group_name):
     return user
 
 
-def form_data(paper=None, **changes):
-    venue = paper.venue if paper else VenueFactory()
-    area = paper.area if paper else AreaFactory()
-    data = {
-        "title": "A new note",
-        "slug": "a-new-note",
-        "venue": venue.pk,
-        "area": area.pk,
-        "topics": "",
-        "summary": "",
-        "body": "",
-        "authors": "",
-        "arxiv_id": "",
-        "paper_url": "",
-        "code_url": "",
-        "keywords": "",
-        "presentation": "",
-        "status": "draft",
-    }
-    if paper:
-        data.update(title=paper.title, slug=paper.slug, status=paper.status)
-    data.update(changes)
-    return data
-
-
 def test_setup_roles_is_idempotent_and_grants_every_named_permission():
     call_command("setup_roles", stdout=None)
     call_command("setup_roles", stdout=None)
@@ -65,7 +41,7 @@ def test_setup_roles_is_idempotent_and_grants_every_named_permission():
 def test_an_editor_cannot_publish_even_by_forging_the_form(client, roles):
     member_of(client, "Editors")
 
-    response = client.post("/admin/papers/paper/add/", form_data(status="published"))
+    response = client.post("/admin/papers/paper/add/", paper_form(status="published"))
 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -75,7 +51,7 @@ def test_an_editor_cannot_publish_even_by_forging_the_form(client, roles):
 def test_an_editor_writes_drafts_and_submits_them_for_review(client, roles):
     member_of(client, "Editors")
 
-    client.post("/admin/papers/paper/add/", form_data(status="draft", published_at_0="2020-01-01"))
+    client.post("/admin/papers/paper/add/", paper_form(status="draft", published_at_0="2020-01-01"))
     paper = Paper.objects.get()
     assert (paper.status, paper.published_at) == ("draft", None)  # the date is not theirs to set
 
@@ -90,7 +66,7 @@ def test_an_editor_can_fix_a_published_note_but_not_unpublish_it(client, roles):
     published_at = paper.published_at
 
     client.post(
-        f"/admin/papers/paper/{paper.pk}/change/", form_data(paper, title="Fixed typo", status="draft")
+        f"/admin/papers/paper/{paper.pk}/change/", paper_form(paper, title="Fixed typo", status="draft")
     )
 
     paper.refresh_from_db()
@@ -131,7 +107,7 @@ def test_a_chief_editor_publishes_schedules_and_unpublishes(client, roles):
 def test_published_with_no_date_means_now(client, roles):
     member_of(client, "Chief editors")
 
-    client.post("/admin/papers/paper/add/", form_data(status="published"))
+    client.post("/admin/papers/paper/add/", paper_form(status="published"))
 
     paper = Paper.objects.get()
     assert paper.status == "published"

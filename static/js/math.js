@@ -72,21 +72,26 @@
     }
   }
 
-  function typesetAll() {
+  function typesetAll(root) {
     // An element with id "katex" would also be window.katex: make sure it is the library.
     var katex = window.katex;
     if (!katex || typeof katex.render !== "function") {
       return;
     }
-    var elements = document.querySelectorAll(".math");
+    var elements = (root || document).querySelectorAll(".math");
     for (var i = 0; i < elements.length; i++) {
       typeset(katex, elements[i]);
     }
   }
 
+  // For content added later, such as the admin's live preview.
+  window.typesetMath = typesetAll;
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", typesetAll);
+    document.addEventListener("DOMContentLoaded", function () {
+      typesetAll(document);
+    });
   } else {
-    typesetAll();
+    typesetAll(document);
   }
 })();
