@@ -63,6 +63,19 @@ class PaperCountAdmin(SimpleHistoryAdmin):
         return obj.paper_total
 
 
+def keep_publishing_state(paper, form):
+    """Keep the saved status and date when the form does not let the user set them.
+
+    Restoring an earlier version (or a deleted paper) fills the paper from its record,
+    so without this an editor could bring back a "published" state they may not set.
+    A deleted paper an editor restores comes back as a draft.
+    """
+    saved = Paper.objects.filter(pk=paper.pk).values("status", "published_at").first() if paper.pk else None
+    for name, default in [("status", Paper.Status.DRAFT), ("published_at", None)]:
+        if name not in form.fields:
+            setattr(paper, name, saved[name] if saved else default)
+
+
 class YesNoFilter(admin.SimpleListFilter):
     """A filter with "Yes" and "No", each a Q object."""
 
@@ -178,6 +191,8 @@ class PaperAdmin(SimpleHistoryAdmin):
                     can_view_related=False,
                 ),
             )
+        if db_field.name in {"summary", "body"}:
+            kwargs["strip"] = False  # an unchanged note saves unchanged, final newline included
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # Without the publishing right, "published" is not a valid status choice, the date
@@ -198,6 +213,8 @@ class PaperAdmin(SimpleHistoryAdmin):
         return fields
 
     def save_model(self, request, obj, form, change):
+        if not can_publish(request.user):
+            keep_publishing_state(obj, form)
         if obj.status == Paper.Status.PUBLISHED and obj.published_at is None:
             obj.published_at = timezone.now()  # "published" with no date means now
         super().save_model(request, obj, form, change)
@@ -222,7 +239,7 @@ class PaperAdmin(SimpleHistoryAdmin):
                 newer.history_delta_changes = [
                     *getattr(newer, "history_delta_changes", []),
                     {
-                        "field": "topics",
+                        "field": "Topics",
                         "old": ", ".join(older.topic_list),
                         "new": ", ".join(newer.topic_list),
                     },

@@ -85,6 +85,13 @@ class PaperAdminForm(forms.ModelForm):
         else:
             self.missing_topics = []
 
+    # Browsers send a textarea's lines ending in CRLF; notes are kept with LF, as imported.
+    def clean_summary(self):
+        return self.cleaned_data["summary"].replace("\r\n", "\n")
+
+    def clean_body(self):
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
     def clean(self):
         cleaned_data = super().clean()
         if not self.creating:

@@ -7,19 +7,20 @@ topics live in taggit's through table, so each record also keeps their names
 - writes that go through a service or the admin record the paper once its topics are
   set, with `record_paper_history()`, one bulk insert for any number of papers;
 - any other `save()` or `delete()` gets its record from simple-history's signals, and
-  the receivers below add the topics the paper has in the database.
+  the receivers below add the topics the paper has in the database; a change of topics
+  through taggit's manager (`paper.topics.add()`) is recorded too.
 
 A paper's latest record is also its version (`current_version()`): the admin's form
 carries it, so an edit made from a stale form is caught (papers/admin_forms.py).
 """
 
 from django.db.models import Max
-from django.db.models.signals import pre_delete
+from django.db.models.signals import m2m_changed, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
-from papers.models import Paper
+from papers.models import Paper, TaggedPaper
 
 BATCH_SIZE = 500
 CREATED, CHANGED, DELETED = "+", "~", "-"
@@ -38,6 +39,9 @@ def record_paper_history(topics_by_paper, *, history_type=CHANGED, user=None, re
     """
     history_model = Paper.history.model
     when = when or timezone.now()
+    if user is None and topics_by_paper:
+        # The user of the request under way, if any (simple-history's middleware).
+        user = history_model.get_default_history_user(next(iter(topics_by_paper)))
     rows = [
         history_model(
             history_date=when,
@@ -67,6 +71,17 @@ def changes_since(paper_id, version):
 def _keep_topics_of_deleted_paper(sender, instance, **kwargs):
     # Its topic links are deleted before the paper itself, and before its last record.
     instance._topic_names_at_delete = [topic.name for topic in instance.topics.all()]
+
+
+@receiver(m2m_changed, sender=TaggedPaper)
+def _record_topic_change(sender, instance, action, reverse, pk_set, **kwargs):
+    # `paper.topics.add()` and the like, outside the services and the admin form (which
+    # record the paper themselves, and mark it to be skipped here while they work).
+    if reverse or action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if hasattr(instance, "skip_history_when_saving") or (pk_set is not None and not pk_set):
+        return
+    record_paper_history({instance: [topic.name for topic in instance.topics.all()]}, reason="Topics changed")
 
 
 @receiver(pre_create_historical_record, sender=Paper.history.model)
