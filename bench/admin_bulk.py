@@ -85,6 +85,7 @@ def run(options):
         print(f"  {action:<18} {elapsed:6.2f} s   {records:>6,} records")
 
     duplicate = Topic.objects.exclude(pk=topic.pk).order_by("pk").first()
+    tagged = duplicate.tagged_papers.count()
     started = time.perf_counter()
     response = client.post(
         "/admin/papers/topic/",
@@ -99,7 +100,7 @@ def run(options):
     elapsed = time.perf_counter() - started
     if response.status_code != 302:
         sys.exit(f"merge answered {response.status_code}")
-    print(f"  {'merge topics':<18} {elapsed:6.2f} s   ({duplicate.name} into {topic.name})")
+    print(f"  {'merge topics':<18} {elapsed:6.2f} s   ({duplicate.name}, on {tagged:,} papers, into {topic.name})")
 
 
 if __name__ == "__main__":

@@ -121,3 +121,19 @@ def test_editors_cannot_merge_topics(client):
     merge(client, [llm, llms], into=llm)
 
     assert Topic.objects.count() == 2
+
+
+def test_the_paper_form_finds_topics_as_you_type(admin_client):
+    TopicFactory(name="LLM")
+    TopicFactory(name="LLM Efficiency")
+    TopicFactory(name="Vision")
+
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "papers", "model_name": "paper", "field_name": "topics", "term": "llm"},
+    )
+
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["LLM", "LLM Efficiency"]
+    form = admin_client.get("/admin/papers/paper/add/").content.decode()
+    assert 'data-field-name="topics"' in form and "admin-autocomplete" in form
