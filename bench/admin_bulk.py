@@ -100,7 +100,8 @@ def run(options):
     elapsed = time.perf_counter() - started
     if response.status_code != 302:
         sys.exit(f"merge answered {response.status_code}")
-    print(f"  {'merge topics':<18} {elapsed:6.2f} s   ({duplicate.name}, on {tagged:,} papers, into {topic.name})")
+    merged = f"{duplicate.name}, on {tagged:,} papers, into {topic.name}"
+    print(f"  {'merge topics':<18} {elapsed:6.2f} s   ({merged})")
 
 
 if __name__ == "__main__":

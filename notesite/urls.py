@@ -5,6 +5,10 @@ from django.urls import include, path
 from papers import seo_views
 from papers.sitemaps import SECTIONS
 
+admin.site.site_header = "Paper Notes admin"
+admin.site.site_title = "Paper Notes admin"
+admin.site.index_title = "Curate the notes"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", seo_views.robots_txt, name="robots-txt"),

@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
 from papers import markdown
 from papers.admin_forms import (
@@ -46,6 +47,9 @@ from papers.services import (
     submit_for_review,
     unpublish_papers,
 )
+
+# Papers are filed under Topic, our own tag model; taggit's generic Tag is unused.
+admin.site.unregister(Tag)
 
 
 class PaperCountAdmin(SimpleHistoryAdmin):
