@@ -40,6 +40,7 @@ from papers.services import (
     TopicCache,
     add_topic,
     can_publish,
+    delete_topics,
     merge_topics,
     move_papers,
     publish_papers,
@@ -400,6 +401,13 @@ class TopicAdmin(PaperCountAdmin):
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name"]
     actions = ["merge"]
+
+    # Deleting a topic takes it off its papers first, so their histories record it.
+    def delete_model(self, request, obj):
+        delete_topics([obj], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        delete_topics(queryset, user=request.user)
 
     @admin.action(description="Merge selected topics into one", permissions=["delete"])
     def merge(self, request, queryset):

@@ -195,6 +195,20 @@ def merge_topics(duplicates, into, *, user=None):
     return count, len(duplicates)
 
 
+def delete_topics(topics, *, user=None):
+    """Delete `topics`, first taking them off their papers so each paper's history shows it."""
+    topics = list(topics)
+    with transaction.atomic():
+        names = ", ".join(topic.name for topic in topics)
+        count = _drop_topics(
+            Paper.objects.all(), topics, keep=None, user=user, reason=f"Topic deleted: {names}"
+        )
+        for topic in topics:
+            topic._history_user = user
+            topic.delete()
+    return count
+
+
 def _drop_topics(papers, dropped, *, keep, user, reason):
     """Take the `dropped` topics off the papers filed under them, adding `keep` if given."""
     dropped_names = {topic.name.lower() for topic in dropped}

@@ -137,3 +137,28 @@ def test_the_paper_form_finds_topics_as_you_type(admin_client):
     assert [result["text"] for result in response.json()["results"]] == ["LLM", "LLM Efficiency"]
     form = admin_client.get("/admin/papers/paper/add/").content.decode()
     assert 'data-field-name="topics"' in form and "admin-autocomplete" in form
+
+
+def test_deleting_a_topic_is_recorded_on_each_of_its_papers(admin_client):
+    paper = PaperFactory(topics=["LLM", "Obsolete"])
+    topic = Topic.objects.get(name="Obsolete")
+
+    response = admin_client.post(f"/admin/papers/topic/{topic.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert topics_of(paper) == ["LLM"]
+    record = Paper.history.filter(id=paper.pk).latest("history_id")
+    assert (record.topic_list, record.history_change_reason) == (["LLM"], "Topic deleted: Obsolete")
+    assert topic.history.latest().history_type == "-"
+
+
+def test_deleting_topics_in_bulk_is_recorded_too(admin_client):
+    papers = [PaperFactory(topics=["Old A", "Old B", "Kept"]) for _ in range(3)]
+    old = Topic.objects.filter(name__startswith="Old")
+
+    admin_client.post(
+        CHANGELIST, {"action": "delete_selected", "_selected_action": [t.pk for t in old], "post": "yes"}
+    )
+
+    assert [topics_of(paper) for paper in papers] == [["Kept"]] * 3
+    assert Paper.history.filter(history_change_reason__startswith="Topic deleted").count() == 3
