@@ -24,7 +24,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from papers import markdown
+from papers import markdown, search, search_query
 from papers.admin_forms import (
     AddTopicForm,
     MergeTopicsForm,
@@ -173,6 +173,15 @@ class PaperAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The site's full-text search (whole notes, every status), or an exact arXiv id."""
+        query = search_query.parse(search_term, prefix_last=False)
+        if not query:
+            return super().get_search_results(request, queryset, search_term)
+        found = search.matching(queryset, query).order_by()
+        by_arxiv_id = queryset.filter(arxiv_id__iexact=search_term.strip())
+        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=by_arxiv_id.values("pk"))), False
 
     @admin.display(description="topics")
     def topic_list(self, obj):

@@ -29,6 +29,7 @@ from simple_history.utils import bulk_create_with_history
 from papers.history import CREATED, record_paper_history
 from papers.models import Paper, TaggedPaper, Topic
 from papers.querysets import RATING_FIELDS
+from papers.search import index_papers
 from venues.models import Area, Venue
 
 # Papers are written this many at a time, which bounds memory at any site size.
@@ -1327,12 +1328,9 @@ def build_demo_site(*, papers=3000, seed=0, now=None, progress=None):
             batch = [writer.paper(kind, *pick_place(), now) for kind in plan[start : start + BATCH_SIZE]]
             Paper.objects.bulk_create([paper for paper, _ in batch])
             links += len(_link_topics(batch))
-            record_paper_history(
-                {paper: [topic_names[pk] for pk in topic_ids] for paper, topic_ids in batch},
-                history_type=CREATED,
-                reason="Demo data",
-                when=now,
-            )
+            names = {paper: [topic_names[pk] for pk in topic_ids] for paper, topic_ids in batch}
+            record_paper_history(names, history_type=CREATED, reason="Demo data", when=now)
+            index_papers(names)
             # With DEBUG on, Django keeps the SQL of every query, here megabytes per batch.
             reset_queries()
             if progress:

@@ -2,12 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 
+from papers import search, search_query
 from papers.models import Paper, Topic
 from venues.models import Area, Venue
 
-TEXT_FIELDS = ("title", "summary", "keywords", "authors")
 SORTS = {
     "title": ("title_sort", "pk"),
     "newest": ("-published_at", "title_sort", "pk"),
@@ -15,13 +15,29 @@ SORTS = {
 }
 
 
+class SearchTextField(forms.CharField):
+    """The search box: any text is read (see papers/search_query.py), but a search of
+    only excluded words is refused with a message, since it cannot match anything."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        query = search_query.parse(value)
+        if query.excluded and not query:
+            raise forms.ValidationError(search_query.ONLY_EXCLUDED)
+        return value
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchTextField
+
+
 class PaperFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Text contains",
+    q = SearchFilter(
+        label="Search",
         method="filter_text",
-        max_length=500,
+        max_length=search_query.MAX_QUERY_LENGTH,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Words in title, summary, keywords, authors"}
+            attrs={"type": "search", "placeholder": 'Words, "a phrase", OR, -exclude', "autocomplete": "off"}
         ),
     )
     # Venues, areas and topics are chosen by slug from choices read once per request
@@ -51,7 +67,7 @@ class PaperFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
-        choices=[("title", "Title"), ("newest", "Newest"), ("rating", "Rating")],
+        choices=[("relevance", "Best match"), ("title", "Title"), ("newest", "Newest"), ("rating", "Rating")],
         method="sort_by",
         empty_label=None,
     )
@@ -70,11 +86,19 @@ class PaperFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = [(item.slug, str(item)) for item in queryset]
 
     def filter_text(self, queryset, name, value):
-        for word in value.split()[:10]:
-            queryset = queryset.filter(
-                Q.create([(f"{field}__icontains", word) for field in TEXT_FIELDS], connector=Q.OR)
-            )
-        return queryset
+        # Best matches first (until another sort is chosen); the bodies are read for the
+        # snippets of the page shown.
+        query = search_query.parse(value)
+        if not query:
+            return queryset  # no letters or digits in it: nothing to look for
+        return search.matching(queryset.defer(None), query)
+
+    @property
+    def search_query(self):
+        """The parsed search, when the search box holds a valid one; else None."""
+        if "q" in self.form.errors:
+            return None
+        return search_query.parse(self.form.cleaned_data.get("q")) or None
 
     def filter_has_code(self, queryset, name, value):
         return queryset.exclude(code_url="") if value else queryset.filter(code_url="")
@@ -83,4 +107,6 @@ class PaperFilter(django_filters.FilterSet):
         return queryset.filter(rating__gte=int(value))
 
     def sort_by(self, queryset, name, value):
+        if value == "relevance":
+            return queryset  # the search's own order, or titles when there is no search
         return queryset.order_by(*SORTS[value])

@@ -26,6 +26,7 @@ from django.utils import timezone
 from papers.history import CREATED, record_paper_history
 from papers.models import Paper, Topic
 from papers.notes_format import PAPER_FIELDS, NoteError, parse_index, parse_note
+from papers.search import index_papers
 from papers.services import TopicCache, refresh_planner_statistics, same_topics, set_paper_topics
 from venues.models import RESERVED_VENUE_SLUGS, Area, Venue
 
@@ -395,6 +396,7 @@ class _Importer:
         record_paper_history(
             {paper: names for paper, names, _ in to_update}, reason="Updated by an import", when=self.now
         )
+        index_papers(dict(zip(papers, topics, strict=True)))
 
 
 def _read(path):

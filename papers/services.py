@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from papers.history import record_paper_history
 from papers.models import Paper, TaggedPaper, Topic
+from papers.search import index_papers
 
 # Papers loaded and written at a time by a bulk change, to bound memory.
 CHANGE_BATCH = 500
@@ -103,6 +104,7 @@ def change_papers(papers, change, *, fields=(), user=None, reason=""):
             Paper.objects.bulk_update(list(changed), [*fields, "updated_at"])
             set_paper_topics(retopiced, topics)
             record_paper_history(changed, user=user, reason=reason, when=now)
+            index_papers(changed)
             count += len(changed)
     return count
 

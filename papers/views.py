@@ -1,10 +1,10 @@
 """Pages about papers themselves: one note, its citation, one topic, the filtered list."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from papers import seo
+from papers import search, search_query, seo
 from papers.filters import PaperFilter
 from papers.markdown import note_body, summaries
 from papers.models import Paper, Topic
@@ -87,26 +87,67 @@ def topic_detail(request, topic):
 
 
 def paper_list(request):
-    """Every public paper, filtered by django-filter.
+    """Every public paper, filtered by django-filter, and searched when `q` is given.
 
     Invalid filter values are shown next to their fields, with a 400 status; the
-    valid ones still apply, so the reader keeps a useful list.
+    valid ones still apply, so the reader keeps a useful list. A search adds a snippet
+    to each result and the counts of the results by venue, area and topic.
     """
     papers = Paper.objects.published().for_list().with_rating().in_title_order()
     filterset = PaperFilter(request.GET, queryset=papers)
     page = paginate(request, filterset.qs)
     summaries(page.object_list)
+    query = filterset.search_query
+    facet_groups = []
+    if query:
+        search.add_snippets(page.object_list, query)
+        facet_groups = facet_links(request, search.facets(filterset.qs))
     status = 400 if filterset.errors else 200
-    query = filterset.form.cleaned_data.get("q")
+    text = filterset.form.cleaned_data.get("q")
     return render(
         request,
         "papers/paper_list.html",
         {
             "filter": filterset,
             "page": page,
+            "query": query,
+            "facet_groups": facet_groups,
             "breadcrumbs": seo.crumbs(("All notes", request.path)),
-            "meta_title": f"“{query}” · All notes" if query else "All notes",
+            "meta_title": f"“{text}” · All notes" if text else "All notes",
             "meta_description": "Every note, filtered by venue, area, topic, year, presentation and rating.",
         },
         status=status,
+    )
+
+
+FACET_TITLES = {"venue": "Venues", "area": "Areas", "topic": "Topics"}
+
+
+def facet_links(request, counts):
+    """[(title, [(name, count, url, chosen)])]: each facet value linked to the current
+    search narrowed to it (for a topic: to that topic alone)."""
+    groups = []
+    for name, title in FACET_TITLES.items():
+        chosen = set(request.GET.getlist(name))
+        links = []
+        for item in counts[name]:
+            params = request.GET.copy()
+            params.setlist(name, [item["slug"]])
+            params.pop("page", None)
+            links.append((item["name"], item["count"], "?" + params.urlencode(), item["slug"] in chosen))
+        if links:
+            groups.append((title, links))
+    return groups
+
+
+def suggest(request):
+    """Up to ten public notes whose titles match what is typed so far, as JSON."""
+    papers = search.suggestions(request.GET.get("q", "")[: search_query.MAX_QUERY_LENGTH])
+    return JsonResponse(
+        {
+            "results": [
+                {"title": paper.title, "url": paper.get_absolute_url(), "venue": paper.venue.name}
+                for paper in papers
+            ]
+        }
     )

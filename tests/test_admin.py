@@ -122,7 +122,9 @@ FILTERED = [
     ("papers/paper", "q=2501.01234", ["Scaling laws"]),
     ("papers/paper", "q=Hopper", ["Reward hacking"]),
     ("papers/paper", "q=compute", ["Scaling laws"]),
-    ("papers/paper", "q=widgets", ["Widgets"]),
+    ("papers/paper", "q=Reward+hacking", ["Reward hacking"]),
+    # The admin's search is the site's full-text search: the factory's body is in every note.
+    ("papers/paper", "q=%22widgets+carefully%22&status__exact=draft", ["Reward hacking"]),
     ("papers/paper", "q=nothing+like+it", []),
     ("venues/venue", "series=ICML", ["ICML2025"]),  # the sidebar sends series=, not series__exact=
     ("venues/venue", "year=2024", ["NeurIPS2024"]),

@@ -1,0 +1,385 @@
+"""Full-text search: whole notes, ranked, highlighted, with facets, on both databases."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from papers import search_query
+from papers.models import Paper, Topic
+from papers.search import matching
+from tests.factories import AreaFactory, PaperFactory, TopicFactory, VenueFactory
+from tests.helpers import paper_form, paper_titles, text_of
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/papers/"
+BODY = (
+    "## Method\n\nWe train a sparse mixture of experts whose router learns load balancing "
+    "without an auxiliary loss. The gating network is regularised by entropy.\n"
+)
+
+
+def found(client, q, **filters):
+    response = client.get(LIST, {"q": q, **filters})
+    assert response.status_code == 200, text_of(response.content.decode())[:300]
+    return paper_titles(response)
+
+
+@pytest.fixture
+def notes():
+    venue, other_venue = VenueFactory(name="ICML2025"), VenueFactory(name="NeurIPS2024")
+    area, other_area = AreaFactory(name="Efficiency"), AreaFactory(name="Alignment")
+    return {
+        "moe": PaperFactory(
+            title="Routers without auxiliary losses",
+            summary="Balanced experts for free.",
+            body=BODY,
+            venue=venue,
+            area=area,
+            topics=["Mixture of Experts"],
+        ),
+        "rlhf": PaperFactory(
+            title="Reward models overfit",
+            summary="Preference data is noisy; we measure how much.",
+            body="## Findings\n\nReward hacking grows with policy size.\n",
+            venue=other_venue,
+            area=other_area,
+            topics=["Alignment/RLHF", "LLM"],
+            keywords="reward model, preference",
+        ),
+        "zh": PaperFactory(
+            title="稀疏专家模型的路由",
+            summary="我们提出了一种新的深度学习方法。",
+            body="## 方法\n\n本文研究大规模语言模型的负载均衡问题。无需辅助损失。\n",
+            venue=venue,
+            area=area,
+            topics=["LLM"],
+        ),
+    }
+
+
+def test_a_phrase_from_the_middle_of_a_body_finds_its_note(client, notes):
+    assert found(client, '"load balancing without an auxiliary loss"') == [notes["moe"].title]
+    assert found(client, "gating entropy regularised") == [notes["moe"].title]
+
+
+def test_chinese_words_of_two_or_more_characters_are_found(client, notes):
+    title = notes["zh"].title
+    assert found(client, "深度学习") == [title]  # in the summary
+    assert found(client, "负载均衡") == [title]  # in the middle of the body
+    assert found(client, "语言模型") == [title]
+    assert found(client, "路由") == [title]  # in the title
+    assert found(client, "强化学习") == []
+    assert found(client, "均衡 辅助") == [title]  # two words, both must match
+
+
+def test_words_must_all_match(client, notes):
+    assert found(client, "reward hacking") == [notes["rlhf"].title]
+    assert found(client, "reward experts") == []
+
+
+def test_an_exact_phrase_must_appear_in_that_order(client, notes):
+    assert found(client, '"hacking grows"') == [notes["rlhf"].title]
+    assert found(client, '"grows hacking"') == []
+
+
+def test_or_and_excluded_words(client, notes):
+    assert sorted(found(client, "router OR reward")) == sorted([notes["moe"].title, notes["rlhf"].title])
+    assert found(client, "router OR reward -hacking") == [notes["moe"].title]
+    assert found(client, 'models -"reward hacking"') == []
+
+
+def test_the_last_word_is_a_prefix_while_typing(client, notes):
+    assert found(client, "auxil") == [notes["moe"].title]
+    assert found(client, '"auxil"') == []  # a quoted word is a whole word
+
+
+def test_stems_match_other_forms_of_a_word(client, notes):
+    assert found(client, "router learning") == [notes["moe"].title]  # "learns"
+
+
+def test_title_outranks_keywords_then_summary_then_body_then_newest(client):
+    now = timezone.now()
+    body = PaperFactory(title="D", body="Quokka in the body.", published_at=now - timedelta(days=1))
+    newer_body = PaperFactory(title="E", body="Quokka in the body.", published_at=now - timedelta(hours=1))
+    summary = PaperFactory(title="C", summary="Quokka in the summary.")
+    keywords = PaperFactory(title="B", keywords="quokka")
+    title = PaperFactory(title="A quokka study")
+
+    expected = [title, keywords, summary, newer_body, body]
+    assert found(client, "quokka") == [paper.title for paper in expected]
+
+
+def test_topics_and_authors_are_searched(client, notes):
+    PaperFactory(title="By Ada", authors="Ada Lovelace")
+    assert found(client, "lovelace") == ["By Ada"]
+    assert found(client, '"mixture of experts"') == [notes["moe"].title]
+
+
+def test_each_result_has_a_highlighted_snippet_from_where_it_matched(client, notes):
+    html = client.get(LIST, {"q": "auxiliary"}).content.decode()
+    snippet = re.search(r'<p class="paper-summary snippet">(.*?)</p>', html, flags=re.S).group(1)
+    assert "<mark>auxiliary</mark>" in snippet
+    assert "load balancing" in snippet  # the body, where it matched: not the summary
+
+    html = client.get(LIST, {"q": "负载均衡"}).content.decode()
+    assert "<mark>负载均衡</mark>" in html
+
+
+def test_snippets_are_escaped(client):
+    PaperFactory(title="Hostile", body="Before <script>alert('x')</script> the quokka & <b>more</b>.")
+
+    html = client.get(LIST, {"q": "quokka"}).content.decode()
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; the <mark>quokka</mark> &amp;" in html
+
+
+def test_facets_count_the_results_and_narrow_them(client, notes):
+    PaperFactory(title="Another router", body="A router.", venue=notes["rlhf"].venue, area=notes["moe"].area)
+
+    response = client.get(LIST, {"q": "router"})
+    groups = dict(response.context["facet_groups"])
+
+    venues = {name: count for name, count, _, _ in groups["Venues"]}
+    assert venues == {"ICML2025": 1, "NeurIPS2024": 1}
+    areas = {name: count for name, count, _, _ in groups["Areas"]}
+    assert areas == {"Efficiency": 2}
+    topics = {name: count for name, count, _, _ in groups["Topics"]}
+    assert topics == {"Mixture of Experts": 1}
+    url = next(url for name, _, url, _ in groups["Venues"] if name == "NeurIPS2024")
+    assert paper_titles(client.get(LIST + url)) == ["Another router"]
+    assert "q=router" in url
+
+
+def test_filters_combine_with_the_query(client, notes):
+    assert found(client, "router", venue=notes["moe"].venue.slug) == [notes["moe"].title]
+    assert found(client, "router", venue=notes["rlhf"].venue.slug) == []
+    assert found(client, "LLM", topic=Topic.objects.get(name="Alignment/RLHF").slug) == [notes["rlhf"].title]
+
+
+def test_other_sorts_still_apply_to_a_search(client, notes):
+    PaperFactory(title="Aardvark router", body="router")
+    titles = found(client, "router", sort="title")
+    assert titles == sorted(titles, key=str.lower)
+
+
+def test_only_public_notes_are_found(client, notes):
+    PaperFactory(title="Secret router draft", body="router", draft=True)
+    PaperFactory(title="Scheduled router", body="router", scheduled=True)
+
+    assert found(client, "router") == [notes["moe"].title]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "   ",
+        '"unbalanced quote',
+        'router "',
+        "OR",
+        "OR OR AND NOT",
+        "-",
+        "--",
+        "*",
+        ":",
+        "^",
+        "NEAR(router balancing)",
+        "title:router",
+        "router*",
+        "^router",
+        "router AND",
+        "'; DROP TABLE papers_paper; --",
+        '") OR 1=1 --',
+        "🤖🧠 router",
+        "مرحبا بالعالم",
+        "שלום עולם",
+        "a" * 499,
+        "x " * 200,
+        "{title} : router",
+        "router NOT",
+        "(router",
+        "router)",
+        "\\",
+        "%_%",
+    ],
+)
+def test_odd_input_gives_a_page_not_an_error(client, notes, q):
+    response = client.get(LIST, {"q": q})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("x" * 10_000, "at most 500 characters"),
+        ("-router", "a search of only excluded words matches nothing"),
+        ("-router -reward", "a search of only excluded words matches nothing"),
+        ("router\x00", "Null characters are not allowed"),
+    ],
+)
+def test_unusable_input_gets_a_clear_message(client, notes, q, message):
+    response = client.get(LIST, {"q": q})
+
+    assert response.status_code == 400
+    assert message in text_of(response.content.decode())
+
+
+def test_the_search_box_is_on_every_page(client, notes):
+    for url in ["/", notes["moe"].get_absolute_url(), "/areas/" + notes["moe"].area.slug + "/"]:
+        html = client.get(url).content.decode()
+        assert (
+            'role="search"' in html and 'name="q"' in html and 'data-suggest-url="/papers/suggest/"' in html
+        )
+
+
+class TestSuggestions:
+    def test_titles_that_start_like_what_is_typed(self, client, notes):
+        results = client.get("/papers/suggest/", {"q": "route"}).json()["results"]
+
+        assert [r["title"] for r in results] == [notes["moe"].title]
+        assert results[0]["url"] == notes["moe"].get_absolute_url()
+        assert results[0]["venue"] == "ICML2025"
+
+    def test_only_titles_only_public_at_most_ten(self, client, notes):
+        for n in range(12):
+            PaperFactory(title=f"Quokka {n}")
+        PaperFactory(title="Quokka draft", draft=True)
+
+        results = client.get("/papers/suggest/", {"q": "quok"}).json()["results"]
+
+        assert len(results) == 10
+        assert all(r["title"].startswith("Quokka ") and "draft" not in r["title"] for r in results)
+        assert client.get("/papers/suggest/", {"q": "gating"}).json()["results"] == []  # in a body only
+
+    def test_chinese_titles(self, client, notes):
+        results = client.get("/papers/suggest/", {"q": "专家"}).json()["results"]
+        assert [r["title"] for r in results] == [notes["zh"].title]
+
+    @pytest.mark.parametrize("q", ["", "*", '"', "x" * 10_000, "\x00", "-a", "OR"])
+    def test_odd_input(self, client, q):
+        response = client.get("/papers/suggest/", {"q": q})
+
+        assert response.status_code == 200
+        assert response.json() == {"results": []}
+
+    def test_one_query(self, client, notes, django_assert_num_queries):
+        with django_assert_num_queries(1):
+            client.get("/papers/suggest/", {"q": "router"})
+
+
+class TestIndexStaysCurrent:
+    def test_an_admin_edit_is_searchable_at_once(self, admin_client, client, notes):
+        paper = notes["moe"]
+        admin_client.post(
+            f"/admin/papers/paper/{paper.pk}/change/", paper_form(paper, title="Capybara routing")
+        )
+
+        assert found(client, "capybara") == ["Capybara routing"]
+        assert found(client, '"routers without auxiliary"') == []
+
+    def test_topic_changes_rename_and_merge(self, admin_client, client, notes):
+        paper = notes["rlhf"]
+        paper.topics.add(TopicFactory(name="Wombats"))
+        assert found(client, "wombats") == [paper.title]
+
+        topic = Topic.objects.get(name="Wombats")
+        admin_client.post(f"/admin/papers/topic/{topic.pk}/change/", {"name": "Numbats", "slug": topic.slug})
+        assert found(client, "numbats") == [paper.title]
+        assert found(client, "wombats") == []
+
+        kept = Topic.objects.get(name="LLM")
+        admin_client.post(
+            "/admin/papers/topic/",
+            {"action": "merge", "_selected_action": [kept.pk, topic.pk], "into": kept.pk, "apply": "1"},
+        )
+        assert found(client, "numbats") == []
+
+    def test_bulk_actions_and_imports_are_indexed(self, admin_client, client, notes):
+        admin_client.post(
+            "/admin/papers/paper/",
+            {
+                "action": "add_topic",
+                "_selected_action": [notes["moe"].pk],
+                "topic": "Pangolins",
+                "apply": "1",
+            },
+        )
+        assert found(client, "pangolins") == [notes["moe"].title]
+
+    def test_a_deleted_paper_is_gone_from_the_index(self, client, notes):
+        notes["moe"].delete()
+
+        assert found(client, "router") == []
+
+
+def test_the_admin_search_uses_the_index_and_finds_drafts(admin_client, notes):
+    draft = PaperFactory(title="Unfinished", body="A note about capybaras.", draft=True)
+
+    response = admin_client.get("/admin/papers/paper/", {"q": "capybara"})
+
+    assert [paper.pk for paper in response.context["cl"].result_list] == [draft.pk]
+    arxiv = PaperFactory(arxiv_id="2501.99999")
+    response = admin_client.get("/admin/papers/paper/", {"q": "2501.99999"})
+    assert arxiv in response.context["cl"].result_list
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgresql_uses_the_gin_index(notes):
+    papers = matching(Paper.objects.published(), search_query.parse("router"))
+    with connection.cursor() as cursor:
+        # Tiny tables are cheaper to scan or to loop over: forbid both, to see that the GIN
+        # index serves the match.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        plan = papers.explain()
+    assert "papers_papersearch_vector_idx" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
+def test_sqlite_uses_the_fts5_index(notes):
+    plan = matching(Paper.objects.published(), search_query.parse("router")).explain()
+
+    assert "VIRTUAL TABLE INDEX" in plan and "papers_paper_fts" in plan
+
+
+class TestParse:
+    def test_words_phrases_or_and_exclusions(self):
+        query = search_query.parse('deep "mixture of experts" router OR gating -dense', prefix_last=False)
+
+        assert [[t.words for t in group] for group in query.groups] == [
+            [("deep",)],
+            [("mixture", "of", "experts")],
+            [("router",), ("gating",)],
+        ]
+        assert [t.words for t in query.excluded] == [("dense",)]
+
+    def test_chinese_runs_become_pairs_and_mixed_words_split(self):
+        (group,) = search_query.parse("深度学习", prefix_last=False).groups
+        assert group[0].tokens == ("深度", "度学", "学习")
+        (group,) = search_query.parse("GPT模型", prefix_last=False).groups
+        assert group[0].tokens == ("gpt", "模型")
+
+    def test_operators_of_the_databases_are_plain_text(self):
+        query = search_query.parse("NEAR(a b) title:x c* ^d", prefix_last=False)
+
+        assert all(token.isalnum() for term in query.terms for token in term.tokens)
+        assert '"near a"' in search_query.fts5_expression(query)
+
+    def test_prefix_only_for_the_last_bare_word_of_two_letters_or_more(self):
+        assert search_query.parse("router bal").groups[-1][0].prefix
+        assert not search_query.parse("router b").groups[-1][0].prefix
+        assert not search_query.parse('"router bal"').groups[-1][0].prefix
+        assert not search_query.parse("router bal ").groups[-1][0].prefix
+
+    def test_expressions_for_each_database(self):
+        query = search_query.parse('a "b c" OR d -e ff', prefix_last=True)
+
+        assert search_query.fts5_expression(query) == '(("a") AND ("b c" OR "d") AND ("ff"*)) NOT "e"'
+        expected = "(('a')) & (('b' <-> 'c') | ('d')) & (('ff':*)) & !('e')"
+        assert search_query.tsquery_expression(query) == expected
