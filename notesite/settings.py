@@ -163,6 +163,8 @@ TOP_TOPICS_MIN_COUNT = env_int("TOP_TOPICS_MIN_COUNT", 2)
 
 # Papers per page on the venue×area, area, topic and filtered list pages.
 PAPERS_PER_PAGE = env_int("PAPERS_PER_PAGE", 100)
+# Search results per page: each shows a snippet, so fewer than a plain list.
+SEARCH_RESULTS_PER_PAGE = env_int("SEARCH_RESULTS_PER_PAGE", 20)
 # Notes shown under each area on a venue page before "browse all N".
 VENUE_PAGE_NOTES_PER_AREA = env_int("VENUE_PAGE_NOTES_PER_AREA", 3)
 

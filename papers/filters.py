@@ -78,20 +78,19 @@ class PaperFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.objects = {}  # by id, to name a search's counts without another query
         for name, queryset in [
             ("venue", Venue.objects.all()),
             ("area", Area.objects.all()),
             ("topic", Topic.objects.all()),
         ]:
-            self.filters[name].extra["choices"] = [(item.slug, str(item)) for item in queryset]
+            self.objects[name] = {item.pk: item for item in queryset}
+            self.filters[name].extra["choices"] = [
+                (item.slug, str(item)) for item in self.objects[name].values()
+            ]
 
     def filter_text(self, queryset, name, value):
-        # Best matches first (until another sort is chosen); the bodies are read for the
-        # snippets of the page shown.
-        query = search_query.parse(value)
-        if not query:
-            return queryset  # no letters or digits in it: nothing to look for
-        return search.matching(queryset.defer(None), query)
+        return queryset  # searched by results(), which ranks and counts the matches
 
     @property
     def search_query(self):
@@ -99,6 +98,27 @@ class PaperFilter(django_filters.FilterSet):
         if "q" in self.form.errors:
             return None
         return search_query.parse(self.form.cleaned_data.get("q")) or None
+
+    def results(self):
+        """(what to page through, the facets of a search or None).
+
+        With a search: the matches, best first unless another order is chosen, and
+        their counts by venue, area and topic (see papers/search.py).
+        """
+        query = self.search_query
+        if query is None:
+            return self.qs, None
+        papers = self.qs.defer(None)  # the bodies too, for the snippets
+        ranked, facets = search.search(
+            papers,
+            query,
+            venues=self.objects["venue"],
+            areas=self.objects["area"],
+            topics=self.objects["topic"],
+        )
+        if self.form.cleaned_data.get("sort") in (None, "", "relevance"):
+            return ranked, facets
+        return search.matching(papers, query), facets
 
     def filter_has_code(self, queryset, name, value):
         return queryset.exclude(code_url="") if value else queryset.filter(code_url="")

@@ -146,6 +146,11 @@ class Paper(models.Model):
             ),
             models.Index(fields=["title_sort"], name="paper_title_sort_idx"),
             models.Index(fields=["status", "updated_at"], name="paper_status_updated_idx"),
+            # Covers what a search checks of each match (public? which venue and area?)
+            # without reading the wide rows: tens of thousands of matches for a common word.
+            models.Index(
+                fields=["id", "status", "published_at", "venue", "area"], name="paper_search_filter_idx"
+            ),
         ]
 
     def __str__(self):

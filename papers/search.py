@@ -16,10 +16,10 @@ index holds them spelt as pairs), and only for the page of results shown.
 """
 
 import re
+from collections import Counter
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.utils.html import escape
@@ -28,7 +28,6 @@ from django.utils.safestring import mark_safe
 from papers import search_query
 from papers.models import Paper, PaperSearch, TaggedPaper, Topic
 from papers.search_query import index_text, is_cjk
-from venues.models import Area, Venue
 
 INDEX_BATCH = 500
 # ts_rank weights for D (body), C (summary), B (authors, keywords, topics), A (title).
@@ -101,49 +100,165 @@ def _index_renamed_topic(sender, instance, created, raw=False, **kwargs):
 
 
 # Searching
+#
+# A search runs in two steps: the index gives the ids of the matching papers (cheap: no
+# ranking), and the filtered queryset of the list narrows them. Ranking is by matches in
+# the title, the authors, keywords and topics, and the summary; notes that match only in
+# their bodies follow, newest first. Ranking the bodies too would cost a score for every
+# match (a common word matches most notes) for an order readers cannot tell apart.
+
+
+def hits_sql(query, *, title_only=False):
+    """SQL and params selecting the ids of the papers whose text matches `query`."""
+    if connection.vendor == "sqlite":
+        expression = search_query.fts5_expression(query, column="title" if title_only else None)
+        return "SELECT rowid FROM papers_paper_fts WHERE papers_paper_fts MATCH %s", [expression]
+    if connection.vendor == "postgresql":
+        tsquery = search_query.tsquery_expression(query, weights="A" if title_only else "")
+        return (
+            "SELECT paper_id FROM papers_papersearch WHERE vector @@ to_tsquery('english'::regconfig, %s)",
+            [tsquery],
+        )
+    return "SELECT NULL WHERE FALSE", []
 
 
 def matching(papers, query, *, title_only=False):
-    """`papers` narrowed to those matching `query` (a search_query.Query), annotated with
-    `search_rank` (higher is better) and ordered best first, then newest."""
+    """`papers` narrowed to those matching `query` (a search_query.Query); order unchanged."""
     if not query:
         return papers.none()
+    # hits_sql() is fixed text; what the reader typed goes in as a parameter.
+    return papers.filter(pk__in=RawSQL(*hits_sql(query, title_only=title_only)))  # noqa: S611
+
+
+# The SQL below is fixed text and SQL Django wrote for a queryset; everything a reader
+# typed goes in as parameters. Hence the S608 exemptions.
+
+
+def _ranked_sql(filtered_sql, query):
+    """SQL selecting the ids of the filtered papers that match, best first, for one window."""
+    hits, hit_params = hits_sql(query)
     if connection.vendor == "sqlite":
-        expression = search_query.fts5_expression(query, column="title" if title_only else None)
-        # FTS5's rank is bm25 with the column weights set in migration 0005: lower is better.
-        return (
-            papers.filter(fts_entry__document__match=expression)
-            .annotate(search_rank=-F("fts_entry__rank"))
-            .order_by("-search_rank", "-published_at", "pk")
+        # FTS5's rank is bm25 with the column weights of migration 0005 (lower is better),
+        # here over the title, tags and summary only.
+        head = search_query.fts5_expression(query, column="title tags summary")
+        sql = f"""
+            WITH filtered(id, published_at) AS ({filtered_sql}),
+            head AS (SELECT rowid AS id, rank AS score FROM papers_paper_fts WHERE papers_paper_fts MATCH %s)
+            SELECT f.id FROM ({hits}) hits
+            JOIN filtered f ON f.id = hits.rowid
+            LEFT JOIN head h ON h.id = f.id
+            ORDER BY h.score IS NULL, h.score, f.published_at DESC, f.id DESC
+            LIMIT %s OFFSET %s"""  # noqa: S608
+        return sql, ["filtered", head, *hit_params]
+    sql = f"""
+        WITH filtered(id, published_at) AS ({filtered_sql})
+        SELECT f.id FROM papers_papersearch s
+        JOIN filtered f ON f.id = s.paper_id
+        WHERE s.vector @@ to_tsquery('english'::regconfig, %s)
+        ORDER BY ts_rank(%s::real[], s.rank_vector, to_tsquery('english'::regconfig, %s)) DESC,
+            f.published_at DESC, f.id DESC
+        LIMIT %s OFFSET %s"""  # noqa: S608
+    return sql, ["filtered", *hit_params, RANK_WEIGHTS, *hit_params]
+
+
+class SearchResults:
+    """The papers of a filtered queryset that match a search, best first, as a sequence a
+    Paginator pages through: each page is one ranked query and one fetch of its papers."""
+
+    def __init__(self, papers, query, *, count):
+        self.papers = papers  # filtered, for the list (select_related, annotations)
+        self.query = query
+        self._count = count
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            raise TypeError("SearchResults pages by slices only")
+        start, stop = window.start or 0, window.stop if window.stop is not None else self._count
+        if stop <= start or not self.query:
+            return []
+        filtered_sql, filtered_params = _filtered(self.papers, "pk", "published_at")
+        sql, params = _ranked_sql(filtered_sql, self.query)
+        params = [*_expand(params, filtered_params), stop - start, start]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        by_id = self.papers.order_by().in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def search(papers, query, *, venues, areas, topics):
+    """(SearchResults, facets) of `query` within the filtered queryset `papers`.
+
+    The counts by venue and by area come from one grouped query, whose sum is also the
+    number of results; the counts by topic from another. `venues`, `areas` and `topics`
+    are the objects already read for the filter form, by id: they name the counts.
+    """
+    filtered_sql, filtered_params = _filtered(papers, "pk", "venue_id", "area_id")
+    hits, hit_params = hits_sql(query)
+    matched = f"""
+        WITH filtered(id, venue_id, area_id) AS ({filtered_sql})
+        SELECT {{columns}} FROM ({hits}) hits
+        JOIN filtered f ON f.id = hits.{_hit_id()}
+        {{join}} GROUP BY {{group}}"""  # noqa: S608
+    params = filtered_params + hit_params
+    with connection.cursor() as cursor:
+        cursor.execute(
+            matched.format(columns="f.venue_id, f.area_id, COUNT(*)", join="", group="f.venue_id, f.area_id"),
+            params,
         )
-    if connection.vendor == "postgresql":
-        raw = search_query.tsquery_expression(query, weights="A" if title_only else "")
-        tsquery = SearchQuery(raw, search_type="raw", config="english")
-        return (
-            papers.filter(tsv_entry__vector=tsquery)
-            .annotate(search_rank=SearchRank(F("tsv_entry__vector"), tsquery, weights=RANK_WEIGHTS))
-            .order_by("-search_rank", "-published_at", "pk")
+        by_place = cursor.fetchall()
+        cursor.execute(
+            matched.format(
+                columns="t.tag_id, COUNT(*)",
+                join="JOIN papers_taggedpaper t ON t.content_object_id = f.id",
+                group="t.tag_id",
+            ),
+            params,
         )
-    return papers.none()
-
-
-def facets(papers):
-    """Counts by venue, area and topic of `papers` (a matched queryset), largest first."""
-    matched = papers.order_by().values("pk")
-
-    def counts(model, link):
-        return list(
-            model.objects.filter(**{f"{link}__in": matched})
-            .values("slug", "name")
-            .annotate(count=Count(link))
-            .order_by("-count", "name")[:FACET_SIZE]
-        )
-
-    return {
-        "venue": counts(Venue, "papers"),
-        "area": counts(Area, "papers"),
-        "topic": counts(Topic, "tagged_papers__content_object"),
+        by_topic = cursor.fetchall()
+    venue_counts, area_counts = Counter(), Counter()
+    for venue_id, area_id, count in by_place:
+        venue_counts[venue_id] += count
+        area_counts[area_id] += count
+    total = sum(venue_counts.values())
+    found = {
+        "venue": _named(venue_counts, venues),
+        "area": _named(area_counts, areas),
+        "topic": _named(dict(by_topic), topics),
     }
+    return SearchResults(papers, query, count=total), found
+
+
+def _hit_id():
+    return "rowid" if connection.vendor == "sqlite" else "paper_id"
+
+
+def _filtered(papers, *fields):
+    """The SQL of `papers` (unordered, only `fields`), with its params, to use in a WITH."""
+    sql, params = papers.order_by().values(*fields).query.sql_with_params()
+    return sql, list(params)
+
+
+def _expand(params, filtered_params):
+    """Put the filtered queryset's params where the placeholder "filtered" stands."""
+    index = params.index("filtered")
+    return [*params[:index], *filtered_params, *params[index + 1 :]]
+
+
+def _named(counts, objects):
+    """[{"slug", "name", "count"}], largest first, then by name; at most FACET_SIZE."""
+    named = [
+        {"slug": objects[pk].slug, "name": objects[pk].name, "count": count}
+        for pk, count in counts.items()
+        if pk in objects
+    ]
+    return sorted(named, key=lambda item: (-item["count"], item["name"]))[:FACET_SIZE]
 
 
 # Snippets
@@ -227,4 +342,5 @@ def suggestions(text, *, limit=10):
     if not query:
         return []
     papers = matching(Paper.objects.published().select_related("venue", "area"), query, title_only=True)
-    return list(papers.only("title", "slug", "venue__slug", "venue__name", "area__slug")[:limit])
+    fields = ["title", "slug", "venue__slug", "venue__name", "area__slug"]
+    return list(papers.only(*fields).order_by("-published_at", "-pk")[:limit])

@@ -1,5 +1,6 @@
 """Pages about papers themselves: one note, its citation, one topic, the filtered list."""
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -95,13 +96,14 @@ def paper_list(request):
     """
     papers = Paper.objects.published().for_list().with_rating().in_title_order()
     filterset = PaperFilter(request.GET, queryset=papers)
-    page = paginate(request, filterset.qs)
-    summaries(page.object_list)
+    results, facets = filterset.results()
     query = filterset.search_query
+    page = paginate(request, results, per_page=settings.SEARCH_RESULTS_PER_PAGE if query else None)
+    summaries(page.object_list)
     facet_groups = []
     if query:
         search.add_snippets(page.object_list, query)
-        facet_groups = facet_links(request, search.facets(filterset.qs))
+        facet_groups = facet_links(request, facets)
     status = 400 if filterset.errors else 200
     text = filterset.form.cleaned_data.get("q")
     return render(

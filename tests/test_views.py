@@ -299,8 +299,9 @@ PAGES = [
     (
         "/papers/?q=paper&venue=Q2020&area=q0&topic=q-topic-0&topic=q-topic-1&year=2025&has_code=true&rating=2"
         "&sort=rating&page=2",
-        8,  # a search adds its counts by venue, area and topic
+        7,  # choices of the form (3), counts by venue and area (1) and by topic (1), count, page
     ),
+    ("/papers/?q=paper&venue=Q2020&page=2", 7),  # best first: the page's ids, then its papers
     ("/papers/?venue=Q2020&area=q0&topic=q-topic-0&year=2025&has_code=true&rating=2&sort=rating", 5),
 ]
 

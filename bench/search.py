@@ -1,0 +1,166 @@
+"""Search speed at 100,000 notes, on the database the settings point at.
+
+    python bench/search.py [--papers 100000] [--runs 3]
+    DATABASE_URL=postgres://… python bench/search.py
+
+Builds a demo site in a throwaway test database (yours is not touched), then times, in
+this process with production settings (DEBUG off), through Django's test client:
+
+- the search results page /papers/?q=… (ranked page of 100, total, snippets and the
+  venue, area and topic facets): single common words, single rare words, two-word
+  searches, exact phrases, a prefix being typed, and a search combined with a filter;
+- the same searches without facets (the ranked page and its total, through the ORM);
+- title suggestions, /papers/suggest/?q=….
+
+Terms are drawn from the index itself: "common" words are in more than 20% of the
+notes, "rare" ones in fewer than 0.1%; phrases are three consecutive words of a
+random note's body. Prints p50 and p95 per kind. Budget: p95 ≤ 50 ms, suggestions
+≤ 20 ms.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "notesite.settings")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+
+from papers import search, search_query  # noqa: E402
+from papers.demo import build_demo_site  # noqa: E402
+from papers.models import Paper, PaperSearch  # noqa: E402
+from papers.services import refresh_planner_statistics  # noqa: E402
+
+SAMPLE = 3000  # notes read to estimate how common each word is
+PER_KIND = 20  # different searches of each kind
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each search (after one warm-up)")
+    options = parser.parse_args()
+    # Plain static file URLs: no collectstatic needed for a throwaway run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(options)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+def run(options):
+    started = time.perf_counter()
+    build_demo_site(papers=options.papers)
+    refresh_planner_statistics()
+    print(
+        f"{Paper.objects.count():,} notes ({options.papers:,} public) on {connection.vendor}, "
+        f"built in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    rng = random.Random(1)  # noqa: S311 - a repeatable choice of search terms
+    kinds = search_kinds(rng)
+    client = Client()
+    print(f"{'search':<34} {'p50':>8} {'p95':>8}   results (median)")
+    for kind, queries in kinds.items():
+        page_times, bare_times, totals = [], [], []
+        for q, extra in queries:
+            params = {"q": q, **extra}
+            client.get("/papers/", params)  # warm-up
+            for _ in range(options.runs):
+                started = time.perf_counter()
+                response = client.get("/papers/", params)
+                page_times.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    sys.exit(f"/papers/?q={q} answered {response.status_code}")
+            totals.append(response.context["page"].paginator.count)
+            for _ in range(options.runs):
+                started = time.perf_counter()
+                without_facets(q, extra)
+                bare_times.append(time.perf_counter() - started)
+        report(f"{kind}: page with facets", page_times, statistics.median(totals))
+        report(f"{kind}: no facets", bare_times, statistics.median(totals))
+
+    suggest_times = []
+    for prefix in [word[: rng.randint(3, 6)] for word in rng.sample(vocabulary(rng)[0], PER_KIND)]:
+        client.get("/papers/suggest/", {"q": prefix})
+        for _ in range(options.runs):
+            started = time.perf_counter()
+            client.get("/papers/suggest/", {"q": prefix})
+            suggest_times.append(time.perf_counter() - started)
+    report("suggestions", suggest_times, None)
+
+
+def vocabulary(rng):
+    """(words, document frequency in a sample of notes, sample size)."""
+    ids = list(PaperSearch.objects.values_list("paper_id", flat=True))
+    sample = rng.sample(ids, min(SAMPLE, len(ids)))
+    frequency = Counter()
+    for text in PaperSearch.objects.filter(paper_id__in=sample).values_list("body", flat=True):
+        frequency.update({word for word in text.split() if word.isalpha() and len(word) > 3})
+    return sorted(frequency), frequency, len(sample)
+
+
+def search_kinds(rng):
+    words, frequency, sampled = vocabulary(rng)
+    common = [w for w in words if frequency[w] > 0.2 * sampled]
+    rare = [w for w in words if frequency[w] <= max(1, 0.001 * sampled)]
+    bodies = list(PaperSearch.objects.order_by("?").values_list("body", flat=True)[:PER_KIND])
+    phrases = []
+    for body in bodies:
+        tokens = body.split()
+        start = rng.randrange(max(1, len(tokens) - 3))
+        phrases.append('"' + " ".join(tokens[start : start + 3]) + '"')
+    venue = Paper.objects.values_list("venue__slug", flat=True).first()
+    pick = lambda items: rng.sample(items, min(PER_KIND, len(items)))  # noqa: E731
+    return {
+        "common word": [(w, {}) for w in pick(common)],
+        "rare word": [(w, {}) for w in pick(rare)],
+        "two words": [(f"{a} {b}", {}) for a, b in zip(pick(common), pick(words), strict=False)],
+        "exact phrase": [(p, {}) for p in phrases],
+        "prefix as typed": [(f"{a} {b[:4]}", {}) for a, b in zip(pick(words), pick(common), strict=False)],
+        "common word + venue": [(w, {"venue": venue}) for w in pick(common)],
+    }
+
+
+def without_facets(q, extra):
+    papers = Paper.objects.published().for_list().with_rating().defer(None)
+    if "venue" in extra:
+        papers = papers.filter(venue__slug=extra["venue"])
+    found = search.matching(papers, search_query.parse(q))
+    page = list(found[:100])
+    found.count()
+    return page
+
+
+def report(label, seconds, results):
+    values = sorted(s * 1000 for s in seconds)
+    p95 = values[max(0, round(0.95 * len(values)) - 1)]
+    count = f"{results:,.0f}" if results is not None else ""
+    print(f"{label:<34} {statistics.median(values):7.1f}ms {p95:7.1f}ms   {count}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
