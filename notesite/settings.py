@@ -115,6 +115,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's default random_page_cost (4) suits spinning disks; on SSDs and in
+    # memory a random read costs about as much as a sequential one. With the default,
+    # a search for a common word scans and decompresses every note's vector instead of
+    # using the GIN index (measured: 300 ms against 30 ms at 100,000 notes).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c random_page_cost={os.environ.get('DJANGO_PG_RANDOM_PAGE_COST', '1.1')}"
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -99,26 +99,25 @@ class PaperFilter(django_filters.FilterSet):
             return None
         return search_query.parse(self.form.cleaned_data.get("q")) or None
 
-    def results(self):
-        """(what to page through, the facets of a search or None).
-
-        With a search: the matches, best first unless another order is chosen, and
-        their counts by venue, area and topic (see papers/search.py).
-        """
+    def results(self, *, window):
+        """What to page through: with a search, its matches (best first unless another
+        order is chosen), which also count themselves by venue, area and topic (see
+        papers/search.py); `window` is the (start, stop) of the page asked for."""
         query = self.search_query
         if query is None:
-            return self.qs, None
+            return self.qs
         papers = self.qs.defer(None)  # the bodies too, for the snippets
-        ranked, facets = search.search(
+        objects = self.objects
+        chosen_order = self.form.cleaned_data.get("sort") not in (None, "", "relevance")
+        return search.SearchResults(
             papers,
             query,
-            venues=self.objects["venue"],
-            areas=self.objects["area"],
-            topics=self.objects["topic"],
+            window=window,
+            venues=objects["venue"],
+            areas=objects["area"],
+            topics=objects["topic"],
+            ordered=search.matching(papers, query) if chosen_order else None,
         )
-        if self.form.cleaned_data.get("sort") in (None, "", "relevance"):
-            return ranked, facets
-        return search.matching(papers, query), facets
 
     def filter_has_code(self, queryset, name, value):
         return queryset.exclude(code_url="") if value else queryset.filter(code_url="")

@@ -134,121 +134,133 @@ def matching(papers, query, *, title_only=False):
 # typed goes in as parameters. Hence the S608 exemptions.
 
 
-def _ranked_sql(filtered_sql, query):
-    """SQL selecting the ids of the filtered papers that match, best first, for one window."""
-    hits, hit_params = hits_sql(query)
+def _search_sql(papers, query):
+    """One statement for a page of results and the counts, with its params (the window's
+    size and start go last).
+
+    The matching papers of the filtered queryset `papers` are found once (MATERIALIZED),
+    then read three ways. Its rows: (0, paper id, NULL, score, published_at, NULL) for
+    the papers of the window, in no set order; (1, venue id, area id, NULL, NULL, count);
+    (2, topic id, NULL, NULL, NULL, count).
+    """
+    columns = ["pk", "published_at", "venue_id", "area_id"]  # selected as these names
     if connection.vendor == "sqlite":
-        # FTS5's rank is bm25 with the column weights of migration 0005 (lower is better),
-        # here over the title, tags and summary only.
-        head = search_query.fts5_expression(query, column="title tags summary")
-        sql = f"""
-            WITH filtered(id, published_at) AS ({filtered_sql}),
-            head AS (SELECT rowid AS id, rank AS score FROM papers_paper_fts WHERE papers_paper_fts MATCH %s)
-            SELECT f.id FROM ({hits}) hits
-            JOIN filtered f ON f.id = hits.rowid
-            LEFT JOIN head h ON h.id = f.id
-            ORDER BY h.score IS NULL, h.score, f.published_at DESC, f.id DESC
-            LIMIT %s OFFSET %s"""  # noqa: S608
-        return sql, ["filtered", head, *hit_params]
+        # The papers whose ids the FTS index gives, checked against the filters through
+        # the covering index; ranked by FTS5's rank (bm25 with the column weights of
+        # migration 0005, lower is better) over the title, tags and summary only.
+        found_sql, found_params = _sql(matching(papers, query), columns)
+        ctes = f"""
+            head AS MATERIALIZED (
+                SELECT rowid AS id, -rank AS score FROM papers_paper_fts WHERE papers_paper_fts MATCH %s
+            ),
+            matched AS MATERIALIZED (
+                SELECT f.pk AS id, f.published_at, f.venue_id, f.area_id, h.score
+                FROM ({found_sql}) f
+                LEFT JOIN head h ON h.id = f.pk
+            )"""  # noqa: S608
+        params = [search_query.fts5_expression(query, column="title tags summary"), *found_params]
+    else:
+        filtered_sql, filtered_params = _sql(papers, columns)
+        tsquery = search_query.tsquery_expression(query)
+        ctes = f"""
+            matched AS MATERIALIZED (
+                SELECT f.pk AS id, f.published_at, f.venue_id, f.area_id,
+                    NULLIF(ts_rank(%s::real[], s.rank_vector, to_tsquery('english'::regconfig, %s)), 0)
+                    AS score
+                FROM papers_papersearch s
+                JOIN ({filtered_sql}) f ON f.pk = s.paper_id
+                WHERE s.vector @@ to_tsquery('english'::regconfig, %s)
+            )"""  # noqa: S608
+        params = [RANK_WEIGHTS, tsquery, *filtered_params, tsquery]
     sql = f"""
-        WITH filtered(id, published_at) AS ({filtered_sql})
-        SELECT f.id FROM papers_papersearch s
-        JOIN filtered f ON f.id = s.paper_id
-        WHERE s.vector @@ to_tsquery('english'::regconfig, %s)
-        ORDER BY ts_rank(%s::real[], s.rank_vector, to_tsquery('english'::regconfig, %s)) DESC,
-            f.published_at DESC, f.id DESC
-        LIMIT %s OFFSET %s"""  # noqa: S608
-    return sql, ["filtered", *hit_params, RANK_WEIGHTS, *hit_params]
+        WITH {ctes}
+        SELECT * FROM (
+            SELECT 0, id, CAST(NULL AS BIGINT), score, published_at, CAST(NULL AS BIGINT) FROM matched
+            ORDER BY score IS NULL, score DESC, published_at DESC, id DESC
+            LIMIT %s OFFSET %s
+        ) page
+        UNION ALL
+        SELECT 1, venue_id, area_id, NULL, NULL, COUNT(*) FROM matched GROUP BY venue_id, area_id
+        UNION ALL
+        SELECT 2, t.tag_id, NULL, NULL, NULL, COUNT(*)
+        FROM matched m CROSS JOIN papers_taggedpaper t
+        WHERE t.content_object_id = m.id
+        GROUP BY t.tag_id"""  # noqa: S608
+    return sql, params
 
 
 class SearchResults:
-    """The papers of a filtered queryset that match a search, best first, as a sequence a
-    Paginator pages through: each page is one ranked query and one fetch of its papers."""
+    """The papers of a filtered queryset that match a search, best first, with their
+    counts by venue, area and topic: a sequence a Paginator pages through.
 
-    def __init__(self, papers, query, *, count):
+    One statement gives a page and the counts (`_search_sql`); it is run for the page
+    the reader asked for, when the Paginator first asks how many results there are,
+    and again only if that page does not exist. A page's papers are then one fetch.
+    """
+
+    def __init__(self, papers, query, *, window, venues, areas, topics, ordered=None):
         self.papers = papers  # filtered, for the list (select_related, annotations)
         self.query = query
-        self._count = count
+        self.window = window  # (start, stop) of the page asked for
+        self.names = {"venue": venues, "area": areas, "topic": topics}  # objects by id
+        self.ordered = ordered  # the matches in another order than best first, if chosen
+        self._windows = []  # (start, stop, ids) of each window run
+        self._count = None
+        self.facets = None
 
     def count(self):
+        if self._count is None:
+            self._run(*self.window)
         return self._count
 
     def __len__(self):
-        return self._count
+        return self.count()
 
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("SearchResults pages by slices only")
-        start, stop = window.start or 0, window.stop if window.stop is not None else self._count
-        if stop <= start or not self.query:
-            return []
-        filtered_sql, filtered_params = _filtered(self.papers, "pk", "published_at")
-        sql, params = _ranked_sql(filtered_sql, self.query)
-        params = [*_expand(params, filtered_params), stop - start, start]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = [row[0] for row in cursor.fetchall()]
+        if self.ordered is not None:
+            return list(self.ordered[window])
+        start, stop = window.start or 0, window.stop
+        ids = self._ids(start, stop)
         by_id = self.papers.order_by().in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
+    def _ids(self, start, stop):
+        for run_start, run_stop, ids in self._windows:
+            if run_start <= start and stop <= run_stop:
+                return ids[start - run_start : stop - run_start]
+        self._run(start, stop)
+        return self._windows[-1][2]
 
-def search(papers, query, *, venues, areas, topics):
-    """(SearchResults, facets) of `query` within the filtered queryset `papers`.
-
-    The counts by venue and by area come from one grouped query, whose sum is also the
-    number of results; the counts by topic from another. `venues`, `areas` and `topics`
-    are the objects already read for the filter form, by id: they name the counts.
-    """
-    filtered_sql, filtered_params = _filtered(papers, "pk", "venue_id", "area_id")
-    hits, hit_params = hits_sql(query)
-    matched = f"""
-        WITH filtered(id, venue_id, area_id) AS ({filtered_sql})
-        SELECT {{columns}} FROM ({hits}) hits
-        JOIN filtered f ON f.id = hits.{_hit_id()}
-        {{join}} GROUP BY {{group}}"""  # noqa: S608
-    params = filtered_params + hit_params
-    with connection.cursor() as cursor:
-        cursor.execute(
-            matched.format(columns="f.venue_id, f.area_id, COUNT(*)", join="", group="f.venue_id, f.area_id"),
-            params,
-        )
-        by_place = cursor.fetchall()
-        cursor.execute(
-            matched.format(
-                columns="t.tag_id, COUNT(*)",
-                join="JOIN papers_taggedpaper t ON t.content_object_id = f.id",
-                group="t.tag_id",
-            ),
-            params,
-        )
-        by_topic = cursor.fetchall()
-    venue_counts, area_counts = Counter(), Counter()
-    for venue_id, area_id, count in by_place:
-        venue_counts[venue_id] += count
-        area_counts[area_id] += count
-    total = sum(venue_counts.values())
-    found = {
-        "venue": _named(venue_counts, venues),
-        "area": _named(area_counts, areas),
-        "topic": _named(dict(by_topic), topics),
-    }
-    return SearchResults(papers, query, count=total), found
+    def _run(self, start, stop):
+        sql, params = _search_sql(self.papers, self.query)
+        size = stop - start if stop is not None else 2**62
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, size, start])
+            rows = cursor.fetchall()
+        # The page's order, as in the SQL: score (none last), then newest, then id.
+        page = sorted((row for row in rows if row[0] == 0), key=lambda row: (row[4], row[1]), reverse=True)
+        page.sort(key=lambda row: (row[3] is None, -(row[3] or 0)))
+        self._windows.append((start, stop, [row[1] for row in page]))
+        if self._count is None:
+            venues, areas = Counter(), Counter()
+            for _, venue_id, area_id, _, _, count in (row for row in rows if row[0] == 1):
+                venues[venue_id] += count
+                areas[area_id] += count
+            topics = {row[1]: row[5] for row in rows if row[0] == 2}
+            self._count = sum(venues.values())
+            self.facets = {
+                "venue": _named(venues, self.names["venue"]),
+                "area": _named(areas, self.names["area"]),
+                "topic": _named(topics, self.names["topic"]),
+            }
 
 
-def _hit_id():
-    return "rowid" if connection.vendor == "sqlite" else "paper_id"
-
-
-def _filtered(papers, *fields):
-    """The SQL of `papers` (unordered, only `fields`), with its params, to use in a WITH."""
+def _sql(papers, fields):
+    """The SQL of `papers` (unordered, only `fields`) with its params, to use as a subquery."""
     sql, params = papers.order_by().values(*fields).query.sql_with_params()
     return sql, list(params)
-
-
-def _expand(params, filtered_params):
-    """Put the filtered queryset's params where the placeholder "filtered" stands."""
-    index = params.index("filtered")
-    return [*params[:index], *filtered_params, *params[index + 1 :]]
 
 
 def _named(counts, objects):

@@ -9,7 +9,7 @@ from papers import search, search_query, seo
 from papers.filters import PaperFilter
 from papers.markdown import note_body, summaries
 from papers.models import Paper, Topic
-from papers.pagination import paginate
+from papers.pagination import paginate, requested_page
 from venues.models import Venue
 
 
@@ -96,14 +96,16 @@ def paper_list(request):
     """
     papers = Paper.objects.published().for_list().with_rating().in_title_order()
     filterset = PaperFilter(request.GET, queryset=papers)
-    results, facets = filterset.results()
     query = filterset.search_query
-    page = paginate(request, results, per_page=settings.SEARCH_RESULTS_PER_PAGE if query else None)
+    per_page = settings.SEARCH_RESULTS_PER_PAGE if query else settings.PAPERS_PER_PAGE
+    number = requested_page(request)
+    results = filterset.results(window=((number - 1) * per_page, number * per_page))
+    page = paginate(request, results, per_page)
     summaries(page.object_list)
     facet_groups = []
     if query:
         search.add_snippets(page.object_list, query)
-        facet_groups = facet_links(request, facets)
+        facet_groups = facet_links(request, results.facets)
     status = 400 if filterset.errors else 200
     text = filterset.form.cleaned_data.get("q")
     return render(

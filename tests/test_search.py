@@ -389,3 +389,17 @@ class TestParse:
         assert search_query.fts5_expression(query) == '(("a") AND ("b c" OR "d") AND ("ff"*)) NOT "e"'
         expected = "(('a')) & (('b' <-> 'c') | ('d')) & (('ff':*)) & !('e')"
         assert search_query.tsquery_expression(query) == expected
+
+
+def test_results_come_a_page_at_a_time_in_one_order(client, settings):
+    settings.SEARCH_RESULTS_PER_PAGE = 3
+    for n in range(7):
+        PaperFactory(title=f"Quokka {n}", summary="quokka" if n % 2 else "")
+
+    pages = [found(client, "quokka", page=number) for number in (1, 2, 3)]
+
+    assert [len(page) for page in pages] == [3, 3, 1]
+    titles = [title for page in pages for title in page]
+    assert sorted(titles) == sorted(f"Quokka {n}" for n in range(7))
+    assert found(client, "quokka", page=99) == pages[2]  # past the end: the last page
+    assert found(client, "quokka", page="x") == pages[0]

@@ -299,9 +299,9 @@ PAGES = [
     (
         "/papers/?q=paper&venue=Q2020&area=q0&topic=q-topic-0&topic=q-topic-1&year=2025&has_code=true&rating=2"
         "&sort=rating&page=2",
-        7,  # choices of the form (3), counts by venue and area (1) and by topic (1), count, page
+        5,  # the form's choices (3), the search with its counts (1), the page in that order (1)
     ),
-    ("/papers/?q=paper&venue=Q2020&page=2", 7),  # best first: the page's ids, then its papers
+    ("/papers/?q=paper&venue=Q2020", 5),  # best first: the search with its counts, the page's papers
     ("/papers/?venue=Q2020&area=q0&topic=q-topic-0&year=2025&has_code=true&rating=2&sort=rating", 5),
 ]
 
