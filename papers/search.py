@@ -114,11 +114,11 @@ def hits_sql(query, *, title_only=False):
         expression = search_query.fts5_expression(query, column="title" if title_only else None)
         return "SELECT rowid FROM papers_paper_fts WHERE papers_paper_fts MATCH %s", [expression]
     if connection.vendor == "postgresql":
-        tsquery = search_query.tsquery_expression(query, weights="A" if title_only else "")
-        return (
-            "SELECT paper_id FROM papers_papersearch WHERE vector @@ to_tsquery('english'::regconfig, %s)",
-            [tsquery],
-        )
+        tsquery = search_query.tsquery_expression(query)
+        # Titles alone have their own GIN index (migration 0008).
+        document = "to_tsvector('english'::regconfig, title)" if title_only else "vector"
+        where = f"{document} @@ to_tsquery('english'::regconfig, %s)"
+        return f"SELECT paper_id FROM papers_papersearch WHERE {where}", [tsquery]  # noqa: S608
     return "SELECT NULL WHERE FALSE", []
 
 
@@ -160,18 +160,22 @@ def _search_sql(papers, query):
             )"""  # noqa: S608
         params = [search_query.fts5_expression(query, column="title tags summary"), *found_params]
     else:
+        # The matches come from the GIN index first (MATERIALIZED): joined freely, the
+        # planner may test the vector of every paper a filter leaves, one by one.
         filtered_sql, filtered_params = _sql(papers, columns)
         tsquery = search_query.tsquery_expression(query)
         ctes = f"""
+            hits AS MATERIALIZED (
+                SELECT paper_id,
+                    NULLIF(ts_rank(%s::real[], rank_vector, to_tsquery('english'::regconfig, %s)), 0) AS score
+                FROM papers_papersearch
+                WHERE vector @@ to_tsquery('english'::regconfig, %s)
+            ),
             matched AS MATERIALIZED (
-                SELECT f.pk AS id, f.published_at, f.venue_id, f.area_id,
-                    NULLIF(ts_rank(%s::real[], s.rank_vector, to_tsquery('english'::regconfig, %s)), 0)
-                    AS score
-                FROM papers_papersearch s
-                JOIN ({filtered_sql}) f ON f.pk = s.paper_id
-                WHERE s.vector @@ to_tsquery('english'::regconfig, %s)
+                SELECT f.pk AS id, f.published_at, f.venue_id, f.area_id, h.score
+                FROM hits h JOIN ({filtered_sql}) f ON f.pk = h.paper_id
             )"""  # noqa: S608
-        params = [RANK_WEIGHTS, tsquery, *filtered_params, tsquery]
+        params = [RANK_WEIGHTS, tsquery, tsquery, *filtered_params]
     sql = f"""
         WITH {ctes}
         SELECT * FROM (
@@ -349,10 +353,21 @@ def add_snippets(papers, query):
 
 
 def suggestions(text, *, limit=10):
-    """Public papers whose titles match what is typed so far, best first."""
+    """Public papers whose titles match what is typed so far, newest first."""
     query = search_query.parse(text)
     if not query:
         return []
-    papers = matching(Paper.objects.published().select_related("venue", "area"), query, title_only=True)
+    # The matching titles first, then the newest public ones among them: left to itself,
+    # a planner may walk every public paper newest first and test each title.
+    hits, hit_params = hits_sql(query, title_only=True)
+    public, public_params = _sql(Paper.objects.published(), ["pk", "published_at"])
+    sql = f"""
+        WITH hits(id) AS MATERIALIZED ({hits})
+        SELECT f.pk FROM ({public}) f JOIN hits h ON h.id = f.pk
+        ORDER BY f.published_at DESC, f.pk DESC LIMIT %s"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*hit_params, *public_params, limit])
+        ids = [row[0] for row in cursor.fetchall()]
     fields = ["title", "slug", "venue__slug", "venue__name", "area__slug"]
-    return list(papers.only(*fields).order_by("-published_at", "-pk")[:limit])
+    papers = Paper.objects.select_related("venue", "area").only(*fields).in_bulk(ids)
+    return [papers[pk] for pk in ids if pk in papers]

@@ -268,8 +268,8 @@ class TestSuggestions:
         assert response.status_code == 200
         assert response.json() == {"results": []}
 
-    def test_one_query(self, client, notes, django_assert_num_queries):
-        with django_assert_num_queries(1):
+    def test_two_queries(self, client, notes, django_assert_num_queries):
+        with django_assert_num_queries(2):  # the ids, then their titles
             client.get("/papers/suggest/", {"q": "router"})
 
 
