@@ -1,6 +1,5 @@
 """Papers, the notes written about them, and the topics they are filed under."""
 
-from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -206,9 +205,9 @@ class PaperSearch(models.Model):
 
     Runs of Chinese, Japanese and Korean characters are spelt as their overlapping
     pairs (see papers/search_query.py). Each database indexes these columns its own way,
-    set up by migration 0005 for that database only: an FTS5 table kept in sync by
-    triggers on SQLite (`SqliteSearchEntry`), a stored weighted tsvector column with a GIN
-    index on PostgreSQL (`PostgresSearchEntry`).
+    set up by migrations for that database only (0005, 0007, 0008): on SQLite an FTS5
+    table kept in sync by triggers; on PostgreSQL generated, weighted tsvector columns
+    with GIN indexes. papers/search.py queries them.
     """
 
     paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="search")
@@ -222,63 +221,3 @@ class PaperSearch(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class FtsMatch(models.Lookup):
-    """`document__match=expression`: an FTS5 full-text query on SQLite."""
-
-    lookup_name = "match"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
-
-
-class FtsDocumentField(models.TextField):
-    """The FTS5 table's hidden column named after the table: the whole row, for MATCH."""
-
-
-FtsDocumentField.register_lookup(FtsMatch)
-
-
-class SqliteSearchEntry(models.Model):
-    """The FTS5 index of PaperSearch on SQLite (created by a migration, SQLite only)."""
-
-    paper = models.OneToOneField(
-        Paper,
-        on_delete=models.DO_NOTHING,
-        primary_key=True,
-        db_column="rowid",
-        db_constraint=False,
-        related_name="fts_entry",
-    )
-    document = FtsDocumentField(db_column="papers_paper_fts")
-    rank = models.FloatField(db_column="rank")
-
-    class Meta:
-        managed = False
-        db_table = "papers_paper_fts"
-
-    def __str__(self):
-        return f"search entry of paper {self.pk}"
-
-
-class PostgresSearchEntry(models.Model):
-    """PaperSearch's generated tsvector column on PostgreSQL (added by a migration there only)."""
-
-    paper = models.OneToOneField(
-        Paper,
-        on_delete=models.DO_NOTHING,
-        primary_key=True,
-        db_constraint=False,
-        related_name="tsv_entry",
-    )
-    vector = SearchVectorField()
-
-    class Meta:
-        managed = False
-        db_table = "papers_papersearch"
-
-    def __str__(self):
-        return f"search vector of paper {self.pk}"
