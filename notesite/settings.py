@@ -6,6 +6,7 @@ DATABASE_URL and leaves DJANGO_DEBUG off.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: it serves and keeps pages only for anonymous readers.
+    "notesite.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change saved during a request, in the papers' history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -158,6 +161,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+
+def cache_from_url(url):
+    """CACHES["default"] from CACHE_URL: redis://…, file:///a/folder, locmem:// or dummy://."""
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "file":
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": rest}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, file://, locmem:// or dummy://, not {url!r}."
+    )
+
+
+# With nothing set, a folder of files: shared by every worker process on this machine.
+# CACHE_URL=redis://… shares the cache between machines.
+CACHES = {
+    "default": cache_from_url(
+        os.environ.get("CACHE_URL") or f"file://{Path(tempfile.gettempdir()) / 'paper-notes-cache'}"
+    )
+}
+CACHES["default"].setdefault("TIMEOUT", env_int("CACHE_TIMEOUT", 24 * 3600))
+
+# Whole public pages for anonymous readers, kept under the content version (see
+# notesite/page_cache.py). Shared caches in front (a CDN) may keep a page PAGE_CACHE_SHARED_SECONDS
+# and serve it stale while they fetch a fresh one for PAGE_CACHE_STALE_SECONDS more.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 300)
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -44,7 +44,8 @@ def test_a_public_note_has_no_banner_for_staff(admin_client):
     response = admin_client.get(paper.get_absolute_url())
 
     assert "Not public" not in response.content.decode()
-    assert "no-store" not in response.get("Cache-Control", "")
+    # A page made for a signed-in user is theirs alone: no shared cache keeps it.
+    assert "private" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_clean(*args, **env):
-    """Run a command with no DJANGO_* or DATABASE_URL variables but `env` set."""
-    clean = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))
-    }
+    """Run a command with none of the site's variables (DJANGO_*, DATABASE_URL, CACHE_URL,
+    PAGE_CACHE_*) but `env` set."""
+    ours = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "PAGE_CACHE_")
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(ours)}
     return subprocess.run(
         list(args), cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=False
     )
@@ -85,3 +85,37 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path, django_db_blocker
 
     assert journal_mode == "wal"
     assert busy_timeout >= 5000
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("redis://cache.internal:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("file:///var/cache/paper-notes", "django.core.cache.backends.filebased.FileBasedCache"),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+    ],
+)
+def test_the_cache_comes_from_cache_url(url, backend):
+    from notesite.settings import cache_from_url
+
+    assert cache_from_url(url)["BACKEND"] == backend
+
+
+def test_the_default_cache_is_shared_by_the_workers_of_one_machine():
+    result = run_clean(
+        sys.executable,
+        "-c",
+        "import notesite.settings as s; print(s.CACHES['default']['BACKEND'])",
+        DJANGO_DEBUG="1",
+    )
+
+    assert result.stdout.strip() == "django.core.cache.backends.filebased.FileBasedCache"
+
+
+def test_a_bad_cache_url_is_a_clear_error():
+    result = run_clean(
+        sys.executable, "-c", "import notesite.settings", DJANGO_DEBUG="1", CACHE_URL="memcache://x"
+    )
+
+    assert result.returncode != 0
+    assert "CACHE_URL must start with redis://" in result.stderr

@@ -1,0 +1,126 @@
+"""Whole public pages for anonymous readers: cached, and never stale.
+
+Every change to a venue, an area, a paper or a topic leaves a historical record (see
+papers/history.py): the admin, bulk actions, imports and the services all record what
+they write. So the newest record of each, together with the newest publication time
+that has passed (a scheduled note going live changes nothing else), is the version of
+the whole site's content. One small query reads it on each request; a page is kept
+under that version, so an edit is live on the next request, on every worker and every
+machine that shares the cache.
+
+The version also gives each page its ETag and Last-Modified, so a reader's browser or a
+CDN revalidates with a 304. Signed-in users (staff previewing drafts, editors) are
+never served from the cache nor stored in it, and their pages are marked private.
+"""
+
+import hashlib
+from datetime import UTC
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponseNotModified
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, parse_http_date_safe
+
+from papers.models import Paper, Topic
+from venues.models import Area, Venue
+
+HISTORIES = [model.history.model._meta.db_table for model in (Paper, Topic, Venue, Area)]
+# The newest record of each history and its time, and the newest publication time that
+# has passed. Table names come from the models, not from a request.
+_NEWEST = ", ".join(
+    f"(SELECT MAX(history_id) FROM {table}), (SELECT MAX(history_date) FROM {table})"  # noqa: S608
+    for table in HISTORIES
+)
+VERSION_SQL = (
+    f"SELECT {_NEWEST}, (SELECT MAX(published_at) FROM {Paper._meta.db_table} "  # noqa: S608
+    "WHERE status = %s AND published_at <= %s)"
+)
+
+
+def content_version():
+    """(version, last modified): an opaque string that changes with any change to the
+    content, and the time of the latest change. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL, [Paper.Status.PUBLISHED, timezone.now()])
+        row = cursor.fetchone()
+    # The times of the newest records, and of the newest publication that has passed.
+    moments = [_as_datetime(value) for value in (*row[1:-1:2], row[-1]) if value is not None]
+    version = hashlib.sha256(repr((settings.DATABASES["default"]["NAME"], row)).encode()).hexdigest()[:24]
+    return version, max(moments) if moments else None
+
+
+def _as_datetime(value):
+    # SQLite hands dates back as text to a plain cursor.
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return value
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._for_anonymous_reader(request):
+            response = self.get_response(request)
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+
+        version, last_modified = content_version()
+        etag = f'W/"{version}"'
+        if self._unchanged(request, etag, last_modified):
+            response = HttpResponseNotModified()
+        else:
+            key = f"page:{version}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+            response = cache.get(key)
+            if response is None:
+                response = self.get_response(request)
+                if self._keepable(response):
+                    cache.set(key, response)
+        if response.status_code in (200, 304) and not response.has_header("Cache-Control"):
+            response["ETag"] = etag
+            if last_modified:
+                response["Last-Modified"] = http_date(last_modified.timestamp())
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=0,
+                s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
+                stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+            )
+        return response
+
+    @staticmethod
+    def _for_anonymous_reader(request):
+        return (
+            settings.PAGE_CACHE_ENABLED
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(reverse("admin:index"))
+            and not request.user.is_authenticated
+        )
+
+    @staticmethod
+    def _unchanged(request, etag, last_modified):
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        return since is not None and last_modified is not None and int(last_modified.timestamp()) <= since
+
+    @staticmethod
+    def _keepable(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )

@@ -1,0 +1,222 @@
+"""Whole-page caching for anonymous readers: fast, never stale, never shared with staff."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.http import http_date
+
+from papers.models import Paper, Topic
+from papers.services import merge_topics, publish_papers
+from tests.factories import AreaFactory, PaperFactory, TopicFactory, VenueFactory
+from tests.helpers import heading, paper_form, paper_titles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def paper():
+    return PaperFactory(title="Cached note", topics=["LLM"])
+
+
+def area_page(paper):
+    return f"/{paper.venue.slug}/{paper.area.slug}/"
+
+
+def test_a_second_view_is_served_from_the_cache(client, paper, django_assert_num_queries):
+    first = client.get(area_page(paper))
+
+    with django_assert_num_queries(1):  # the content version, nothing else
+        second = client.get(area_page(paper))
+
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_public_pages_carry_validators_and_cdn_friendly_cache_control(client, paper):
+    response = client.get(paper.get_absolute_url())
+
+    assert response["ETag"].startswith('W/"')
+    assert response["Last-Modified"]
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=0", "s-maxage=60", "stale-while-revalidate=300"} <= directives
+
+
+def test_conditional_get_answers_304_until_something_changes(client, paper):
+    etag = client.get("/")["ETag"]
+
+    not_modified = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    later = http_date((timezone.now() + timedelta(minutes=1)).timestamp())
+    assert client.get("/", HTTP_IF_MODIFIED_SINCE=later).status_code == 304
+
+    paper.title = "Renamed"
+    paper.save()
+
+    changed = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+# Each change returns the page to look at and what it must now show.
+
+
+def rename_in_admin(admin_client, paper):
+    form = paper_form(paper, title="Changed in the admin")
+    admin_client.post(f"/admin/papers/paper/{paper.pk}/change/", form)
+    return area_page(paper), "Changed in the admin"
+
+
+def publish_in_bulk(admin_client, paper):
+    draft = PaperFactory(title="Published in bulk", venue=paper.venue, area=paper.area, draft=True)
+    publish_papers(Paper.objects.filter(pk=draft.pk))
+    return area_page(paper), "Published in bulk"
+
+
+def add_through_the_orm(admin_client, paper):
+    PaperFactory(title="Added by a script", venue=paper.venue, area=paper.area)
+    return area_page(paper), "Added by a script"
+
+
+def rename_topic(admin_client, paper):
+    topic = Topic.objects.get(name="LLM")
+    admin_client.post(f"/admin/papers/topic/{topic.pk}/change/", {"name": "Large models", "slug": topic.slug})
+    return paper.get_absolute_url(), "Large models"
+
+
+def merge_topic(admin_client, paper):
+    duplicate = TopicFactory(name="Wombats")
+    merge_topics([Topic.objects.get(name="LLM")], duplicate)
+    return paper.get_absolute_url(), "Wombats"
+
+
+@pytest.mark.parametrize(
+    "change", [rename_in_admin, publish_in_bulk, add_through_the_orm, rename_topic, merge_topic]
+)
+def test_every_kind_of_change_is_live_on_the_next_request(client, admin_client, paper, change):
+    for url in (area_page(paper), paper.get_absolute_url()):
+        client.get(url)  # cached
+
+    url, expected = change(admin_client, paper)
+
+    assert expected in client.get(url).content.decode()
+
+
+def test_a_venue_or_an_area_renamed_is_live_at_once(client, paper):
+    client.get(f"/{paper.venue.slug}/")
+    venue = paper.venue
+    venue.full_name = "The Renamed Conference"
+    venue.save()
+    area = paper.area
+    area.name = "Renamed area"
+    area.save()
+
+    venue_page = client.get(f"/{venue.slug}/").content.decode()
+    assert "Renamed area" in venue_page
+    assert "The Renamed Conference" in venue_page
+
+
+def test_an_import_is_live_at_once(client, tmp_path):
+    from tests.test_import_export import DOCS
+
+    assert client.get("/").status_code == 200  # cached, empty
+
+    from papers.importer import import_tree
+
+    import_tree(DOCS / "ICML2025")
+
+    assert "ICML2025" in client.get("/").content.decode()
+
+
+def test_a_scheduled_note_appears_when_its_time_comes(client, paper, monkeypatch):
+    scheduled = PaperFactory(title="Scheduled", venue=paper.venue, area=paper.area, scheduled=True)
+    url = area_page(paper)
+    before = client.get(url)
+    assert paper_titles(before) == ["Cached note"]
+
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(days=2))
+
+    assert paper_titles(client.get(url)) == ["Cached note", "Scheduled"]
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
+    # A browser that revalidates by date is told too: the page changed when it went live.
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"]).status_code == 200
+
+
+def test_a_deleted_note_is_gone_at_once(client, paper):
+    assert client.get(paper.get_absolute_url()).status_code == 200
+
+    paper.delete()
+
+    assert client.get(paper.get_absolute_url()).status_code == 404
+
+
+def test_staff_never_get_a_cached_page_and_their_pages_are_never_kept(client, admin_client, paper):
+    draft = PaperFactory(title="Secret draft", venue=paper.venue, area=paper.area, draft=True)
+    client.get(paper.get_absolute_url())  # an anonymous reader fills the cache
+
+    staff_view = admin_client.get(draft.get_absolute_url())
+    assert "Not public" in staff_view.content.decode()
+    assert "private" in staff_view["Cache-Control"] and "no-store" in staff_view["Cache-Control"]
+    staff_public = admin_client.get(paper.get_absolute_url())
+    assert "private" in staff_public["Cache-Control"]
+    assert "ETag" not in staff_public
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "Secret draft" not in client.get(area_page(paper)).content.decode()
+
+
+def test_error_pages_and_the_admin_are_not_kept(client, admin_client, paper, django_assert_num_queries):
+    bad = client.get("/papers/", {"rating": "9"})
+    assert bad.status_code == 400
+    assert "public" not in bad.get("Cache-Control", "")
+    assert client.get("/no-such-venue/").status_code == 404
+    admin = admin_client.get("/admin/")
+    assert "no-store" in admin["Cache-Control"]
+
+
+def test_head_requests_are_answered_too(client, paper):
+    client.get("/")
+
+    response = client.head("/")
+
+    assert response.status_code == 200
+    assert response["ETag"]
+
+
+def test_search_results_are_cached_per_query(client, paper, django_assert_num_queries):
+    client.get("/papers/", {"q": "cached"})
+
+    with django_assert_num_queries(1):
+        again = client.get("/papers/", {"q": "cached"})
+    other = client.get("/papers/", {"q": "nothing"})
+
+    assert paper_titles(again) == ["Cached note"]
+    assert paper_titles(other) == []
+
+
+def test_switched_off_by_a_setting(client, paper, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_ENABLED = False
+    client.get(area_page(paper))
+
+    response = client.get(area_page(paper))
+
+    assert "ETag" not in response
+    assert heading(response)
+
+
+def test_the_home_page_lists_a_new_venue_at_once(client):
+    client.get("/")
+    PaperFactory(venue=VenueFactory(name="FRESH2026"), area=AreaFactory())
+
+    assert "FRESH2026" in client.get("/").content.decode()
