@@ -5,8 +5,8 @@ papers/history.py): the admin, bulk actions, imports and the services all record
 they write. So the newest record of each, together with the newest publication time
 that has passed (a scheduled note going live changes nothing else), is the version of
 the whole site's content. One small query reads it on each request; a page is kept
-under that version, so an edit is live on the next request, on every worker and every
-machine that shares the cache.
+under that version (and a digest of the code, for deploys), so an edit is live on the
+next request, on every worker and every machine that shares the cache.
 
 The version also gives each page its ETag and Last-Modified, so a reader's browser or a
 CDN revalidates with a 304. Signed-in users (staff previewing drafts, editors) are
@@ -29,6 +29,18 @@ from django.utils.http import http_date, parse_http_date_safe
 from papers.models import Paper, Topic
 from venues.models import Area, Venue
 
+
+def _code_version():
+    """A digest of the site's own code and templates: a deploy that changes how pages
+    look starts a fresh set of cached pages, though the content did not change."""
+    digest = hashlib.sha256()
+    for path in sorted(settings.BASE_DIR.glob("[!.]*/**/*")):
+        if path.suffix in {".py", ".html", ".css", ".js"} and ".venv" not in path.parts and path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
 HISTORIES = [model.history.model._meta.db_table for model in (Paper, Topic, Venue, Area)]
 # The newest record of each history and its time, and the newest publication time that
 # has passed. Table names come from the models, not from a request.
@@ -50,7 +62,8 @@ def content_version():
         row = cursor.fetchone()
     # The times of the newest records, and of the newest publication that has passed.
     moments = [_as_datetime(value) for value in (*row[1:-1:2], row[-1]) if value is not None]
-    version = hashlib.sha256(repr((settings.DATABASES["default"]["NAME"], row)).encode()).hexdigest()[:24]
+    state = (CODE_VERSION, settings.DATABASES["default"]["NAME"], row)
+    version = hashlib.sha256(repr(state).encode()).hexdigest()[:24]
     return version, max(moments) if moments else None
 
 

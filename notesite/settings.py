@@ -191,7 +191,8 @@ CACHES["default"].setdefault("TIMEOUT", env_int("CACHE_TIMEOUT", 24 * 3600))
 # Whole public pages for anonymous readers, kept under the content version (see
 # notesite/page_cache.py). Shared caches in front (a CDN) may keep a page PAGE_CACHE_SHARED_SECONDS
 # and serve it stale while they fetch a fresh one for PAGE_CACHE_STALE_SECONDS more.
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
+# Off by default while developing, so that an edited template shows at once.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=not DEBUG)
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 300)
 
