@@ -17,7 +17,7 @@ import hashlib
 from datetime import UTC
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponseNotModified
 from django.urls import reverse
@@ -92,11 +92,11 @@ class PageCacheMiddleware:
             response = HttpResponseNotModified()
         else:
             key = f"page:{version}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
-            response = cache.get(key)
+            response = caches["pages"].get(key)
             if response is None:
                 response = self.get_response(request)
                 if self._keepable(response):
-                    cache.set(key, response)
+                    caches["pages"].set(key, response)
         if response.status_code in (200, 304) and not response.has_header("Cache-Control"):
             response["ETag"] = etag
             if last_modified:

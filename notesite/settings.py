@@ -179,14 +179,20 @@ def cache_from_url(url):
     )
 
 
-# With nothing set, a folder of files: shared by every worker process on this machine.
-# CACHE_URL=redis://… shares the cache between machines.
+# "pages" holds whole public pages (notesite/page_cache.py). With nothing set it is a
+# folder of files, shared by every worker process on this machine; "default" (rendered
+# Markdown and the like, never stale: keyed by each note's version) is then each
+# process's own memory. CACHE_URL=redis://… makes both one cache shared by all machines.
+CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
-    "default": cache_from_url(
-        os.environ.get("CACHE_URL") or f"file://{Path(tempfile.gettempdir()) / 'paper-notes-cache'}"
-    )
+    "default": cache_from_url(CACHE_URL or "locmem://"),
+    "pages": cache_from_url(CACHE_URL or f"file://{Path(tempfile.gettempdir()) / 'paper-notes-pages'}"),
 }
-CACHES["default"].setdefault("TIMEOUT", env_int("CACHE_TIMEOUT", 24 * 3600))
+if CACHES["pages"]["BACKEND"].endswith("FileBasedCache"):
+    # Django's default of 300 entries would keep few pages of a site of thousands.
+    CACHES["pages"]["OPTIONS"] = {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 20_000)}
+for cache_settings in CACHES.values():
+    cache_settings["TIMEOUT"] = env_int("CACHE_TIMEOUT", 24 * 3600)
 
 # Whole public pages for anonymous readers, kept under the content version (see
 # notesite/page_cache.py). Shared caches in front (a CDN) may keep a page PAGE_CACHE_SHARED_SECONDS

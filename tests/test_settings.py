@@ -105,7 +105,7 @@ def test_the_default_cache_is_shared_by_the_workers_of_one_machine():
     result = run_clean(
         sys.executable,
         "-c",
-        "import notesite.settings as s; print(s.CACHES['default']['BACKEND'])",
+        "import notesite.settings as s; print(s.CACHES['pages']['BACKEND'])",
         DJANGO_DEBUG="1",
     )
 
