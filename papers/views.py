@@ -101,11 +101,12 @@ def paper_list(request):
     number = requested_page(request)
     results = filterset.results(window=((number - 1) * per_page, number * per_page))
     page = paginate(request, results, per_page)
-    summaries(page.object_list)
     facet_groups = []
     if query:
-        search.add_snippets(page.object_list, query)
+        search.add_snippets(page.object_list, query)  # shown instead of the summaries
         facet_groups = facet_links(request, results.facets)
+    else:
+        summaries(page.object_list)
     status = 400 if filterset.errors else 200
     text = filterset.form.cleaned_data.get("q")
     return render(
