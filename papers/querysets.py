@@ -10,16 +10,24 @@ from functools import reduce
 from operator import add
 
 from django.db import connections, models
-from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
+from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Collate, NullIf, RowNumber
 from django.utils import timezone
 
 RATING_FIELDS = ("rating_novelty", "rating_experiments", "rating_writing", "rating_value")
 
 
+# "published" written into the SQL, not passed as a parameter: the partial indexes of
+# public papers (WHERE status = 'published') can then answer a query from the index
+# alone. SQLite cannot tell that a bound parameter matches an index's condition, and
+# reads every row to check it (at 100,000 notes: 160 ms against 12 ms for one count).
+PUBLISHED = RawSQL("'published'", [], output_field=models.CharField())
+
+
 def published_q(prefix=""):
     """The condition for a public paper, reached through `prefix` (e.g. "papers__")."""
-    return Q(**{f"{prefix}status": "published", f"{prefix}published_at__lte": timezone.now()})
+    return Q(**{f"{prefix}status": PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
 
 
 def code_point_order(queryset, field):
@@ -41,12 +49,31 @@ class PaperCountsMixin:
     #: The order of `listed()`.
     listed_order = ("-paper_count", "name")
 
+    #: How a paper reaches this model, as a lookup from Paper; when set, each row's
+    #: count is a subquery (see with_paper_counts).
+    paper_link = None
+
     def with_paper_counts(self, **paper_filters):
-        """Annotate `paper_count`: public papers, narrowed by `paper_filters` lookups."""
-        condition = published_q(self.paper_path) & Q(
-            **{f"{self.paper_path}{lookup}": value for lookup, value in paper_filters.items()}
-        )
-        return self.annotate(paper_count=Count(self.paper_path.removesuffix("__"), filter=condition))
+        """Annotate `paper_count`: public papers, narrowed by `paper_filters` lookups.
+
+        With `paper_link` (venues, areas: a few dozen rows, each with thousands of
+        papers), a count for each row in a subquery, answered from the partial indexes
+        of public papers; a join with COUNT(… FILTER …) reads every paper's row instead
+        (at 100,000 notes, the venues: 9 ms against 130 ms on SQLite). Otherwise the join.
+        """
+        if self.paper_link is None:
+            condition = published_q(self.paper_path) & Q(
+                **{f"{self.paper_path}{lookup}": value for lookup, value in paper_filters.items()}
+            )
+            return self.annotate(paper_count=Count(self.paper_path.removesuffix("__"), filter=condition))
+
+        from papers.models import Paper  # the models import this module
+
+        papers = Paper.objects.filter(published_q(), **{self.paper_link: OuterRef("pk")}, **paper_filters)
+        # COUNT() as a plain function: no GROUP BY in the subquery, which lets the
+        # database answer it from the index alone.
+        count = papers.order_by().annotate(count=Func(F("pk"), function="COUNT")).values("count")
+        return self.annotate(paper_count=Subquery(count, output_field=models.IntegerField()))
 
     def with_paper_totals(self):
         """Annotate `paper_count` (public papers) and `paper_total` (papers in any state)."""

@@ -34,6 +34,7 @@ RESERVED_VENUE_SLUGS = (
 
 
 class VenueQuerySet(PaperCountsMixin, models.QuerySet):
+    paper_link = "venue"
     # Venues keep the editors' order wherever they are listed.
     listed_order = ("position", "name")
 
@@ -82,6 +83,7 @@ class Venue(models.Model):
 
 
 class AreaQuerySet(PaperCountsMixin, models.QuerySet):
+    paper_link = "area"
     listed_order = ("-paper_count", "position", "name")
 
 
