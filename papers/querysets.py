@@ -168,24 +168,36 @@ class TopicQuerySet(PaperCountsMixin, models.QuerySet):
     paper_path = "tagged_papers__content_object__"
 
     def top_for(self, *, limit, min_count, **paper_filters):
-        """The topics most used by the public papers matching `paper_filters`.
+        """The topics most used by the public papers matching `paper_filters`, as a list.
 
         By count among those papers, descending; ties go to the topic with more public
-        papers across the whole site, then to the name. Only topics used at least
-        `min_count` times, at most `limit` of them. One query.
+        papers across the whole site, then to the name (code point order). Only topics
+        used at least `min_count` times, at most `limit` of them. Two queries: the counts
+        among those papers, then the site-wide counts of only the topics that can still
+        take a place (counting every topic across the site would read every link).
         """
         papers = self.paper_path
         on_page = published_q(papers) & Q(
             **{f"{papers}{lookup}": value for lookup, value in paper_filters.items()}
         )
-        # Only topics that occur among these papers are worth counting site-wide.
-        candidates = self.model.objects.filter(on_page).values("pk")
-        return (
-            self.filter(pk__in=candidates)
-            .annotate(
-                page_count=Count("tagged_papers", filter=on_page),
-                site_count=Count("tagged_papers", filter=published_q(papers)),
-            )
+        # filter() before annotate(): the count is of the links to these papers only.
+        counted = list(
+            self.filter(on_page)
+            .annotate(page_count=Count("tagged_papers"))
             .filter(page_count__gte=min_count)
-            .order_by("-page_count", "-site_count", code_point_order(self, "name"))[:limit]
+            .order_by("-page_count")
         )
+        if len(counted) > limit:
+            last_place = counted[limit - 1].page_count
+            counted = [topic for topic in counted if topic.page_count >= last_place]
+        if not counted:
+            return []
+        site_counts = dict(
+            self.filter(pk__in=[topic.pk for topic in counted])
+            .with_paper_counts()
+            .values_list("pk", "paper_count")
+        )
+        for topic in counted:
+            topic.site_count = site_counts[topic.pk]
+        counted.sort(key=lambda topic: (-topic.page_count, -topic.site_count, topic.name))
+        return counted[:limit]

@@ -291,9 +291,9 @@ def build_site(papers):
 PAGES = [
     ("/", 3),
     ("/Q2020/", 3),
-    ("/Q2020/q0/", 6),
+    ("/Q2020/q0/", 7),  # top topics: counts on the page, then site-wide for the contenders
     ("/Q2020/q0/qp0/", 5),  # the note, its topics, related notes, previous, next
-    ("/areas/q0/", 5),
+    ("/areas/q0/", 6),
     ("/topics/q-topic-0/", 4),
     ("/papers/", 5),
     (
