@@ -61,7 +61,7 @@ def content_version():
         cursor.execute(VERSION_SQL, [Paper.Status.PUBLISHED, timezone.now()])
         row = cursor.fetchone()
     # The times of the newest records, and of the newest publication that has passed.
-    moments = [_as_datetime(value) for value in (*row[1:-1:2], row[-1]) if value is not None]
+    moments = [moment for value in (*row[1:-1:2], row[-1]) if (moment := _as_datetime(value)) is not None]
     state = (CODE_VERSION, settings.DATABASES["default"]["NAME"], row)
     version = hashlib.sha256(repr(state).encode()).hexdigest()[:24]
     return version, max(moments) if moments else None
@@ -71,6 +71,8 @@ def _as_datetime(value):
     # SQLite hands dates back as text to a plain cursor.
     if isinstance(value, str):
         parsed = parse_datetime(value)
+        if parsed is None:
+            return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return value
 

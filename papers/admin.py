@@ -343,7 +343,7 @@ class PaperAdmin(SimpleHistoryAdmin):
                 not request.user.has_perm("papers.add_topic")
                 and not Topic.objects.filter(name__iexact=name).exists()
             ):
-                return None, f"There is no topic named “{name}”, and you may not create one."
+                raise ActionRefused(f"There is no topic named “{name}”, and you may not create one.")
             topic = TopicCache().get(name)
             count = add_topic(queryset, topic, user=request.user)
             return f"Topic {topic.name} added to {count} paper(s)."
@@ -368,16 +368,19 @@ def applied(request):
     return request.POST if "apply" in request.POST else None
 
 
+class ActionRefused(Exception):
+    """A bulk action that cannot be done as asked; its message is shown to the user."""
+
+
 def ask_then_apply(model_admin, request, queryset, form, title, apply, extra_context=None):
     """Show `form` on an intermediate page; once it is valid, `apply(cleaned_data)` and
-    report its message (a string, or `(None, error)`) back on the changelist."""
+    report the message it returns back on the changelist (or why it refused)."""
     if form.is_bound and form.is_valid():
-        with transaction.atomic():
-            result = apply(form.cleaned_data)
-        if isinstance(result, tuple):
-            model_admin.message_user(request, result[1], messages.ERROR)
-        else:
-            model_admin.message_user(request, result, messages.SUCCESS)
+        try:
+            with transaction.atomic():
+                model_admin.message_user(request, apply(form.cleaned_data), messages.SUCCESS)
+        except ActionRefused as refusal:
+            model_admin.message_user(request, str(refusal), messages.ERROR)
         return None  # back to the changelist
     context = {
         **model_admin.admin_site.each_context(request),

@@ -268,9 +268,15 @@ class TestSuggestions:
         assert response.status_code == 200
         assert response.json() == {"results": []}
 
-    def test_two_queries(self, client, notes, django_assert_num_queries):
+    @pytest.mark.parametrize("matching_titles", [2, 60])
+    def test_two_queries_at_any_size(self, client, django_assert_num_queries, matching_titles):
+        for n in range(matching_titles):
+            PaperFactory(title=f"Router study {n}")
+
         with django_assert_num_queries(2):  # the ids, then their titles
-            client.get("/papers/suggest/", {"q": "router"})
+            response = client.get("/papers/suggest/", {"q": "route"})
+
+        assert len(response.json()["results"]) == min(matching_titles, 10)
 
 
 class TestIndexStaysCurrent:
