@@ -1,0 +1,33 @@
+"""gunicorn settings, every one from the environment: `gunicorn -c gunicorn.conf.py notesite.wsgi`.
+
+gthread workers by default: a page spends part of its time waiting on the database,
+so a few threads per process serve more readers than more processes would, for less
+memory (each process holds its own copy of Django and the project).
+"""
+
+import os
+
+
+def _int(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = _int("GUNICORN_WORKERS", (os.cpu_count() or 1) + 1)
+threads = _int("GUNICORN_THREADS", 4)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# A request that takes longer than this is stuck: the worker is restarted.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM, requests in flight get this long to finish before the workers go.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle a worker now and then, so that no slow leak can grow without bound.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1_000)
+# Load the application once, before forking: workers share its memory pages.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() in {"1", "true", "yes", "on"}
+# Access log to stdout only when asked: the request log of a busy site is the proxy's job.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
