@@ -35,8 +35,8 @@ from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from papers.models import Paper, Topic  # noqa: E402
-from venues.models import Area, Venue  # noqa: E402
+from papers import site_counts  # noqa: E402
+from papers.models import Paper  # noqa: E402
 
 
 def main():
@@ -73,15 +73,18 @@ def main():
 
 def pages(rng, samples):
     notes = list(Paper.objects.published().select_related("venue", "area").order_by("?")[:samples])
-    venues = list(Venue.objects.listed())
+    counts = site_counts.site_counts()
+    venues = site_counts.venues_listed(counts.venues())
     pairs = {(paper.venue.slug, paper.area.slug) for paper in notes}
     return {
         "home": ["/"] * min(samples, 5),
         "venue": [f"/{venue.slug}/" for venue in venues][:samples],
         "venue×area": [f"/{venue}/{area}/" for venue, area in sorted(pairs)][:samples],
         "note": [paper.get_absolute_url() for paper in notes],
-        "area": [f"/areas/{area.slug}/" for area in Area.objects.listed()[:samples]],
-        "topic": [f"/topics/{topic.slug}/" for topic in Topic.objects.listed()[:samples]],
+        "area": [f"/areas/{area.slug}/" for area in site_counts.areas_listed(counts.areas())[:samples]],
+        "topic": [
+            f"/topics/{topic.slug}/" for topic in site_counts.topics_listed(counts.topics(), limit=samples)
+        ],
         "list": [f"/papers/?page={rng.randint(1, 50)}" for _ in range(samples)],
     }
 

@@ -89,6 +89,7 @@ class PageCacheMiddleware:
             return response
 
         version, last_modified = content_version()
+        request.content_version = version  # the page's own reads need not ask again
         etag = f'W/"{version}"'
         if self._unchanged(request, etag, last_modified):
             response = HttpResponseNotModified()

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from papers import site_counts
 from papers.models import Paper, Topic
 from papers.sitemaps import changed_at
 from venues.models import Area, Venue
@@ -106,7 +107,7 @@ class AreaNoteFeed(NoteFeed):
     def get_object(self, request, area):
         # Only areas and topics with public notes are public: a topic used only on
         # drafts may name unannounced work.
-        return get_object_or_404(Area.objects.listed(), slug=area)
+        return site_counts.public_or_404(Area, area, site_counts.site_counts(request).areas())
 
     def paper_filters(self, area):
         return {"area": area}
@@ -117,7 +118,7 @@ class AreaNoteFeed(NoteFeed):
 
 class TopicNoteFeed(NoteFeed):
     def get_object(self, request, topic):
-        return get_object_or_404(Topic.objects.listed(), slug=topic)
+        return site_counts.public_or_404(Topic, topic, site_counts.site_counts(request).topics())
 
     def paper_filters(self, topic):
         return {"tagged_topics__tag": topic}

@@ -10,12 +10,15 @@ from functools import reduce
 from operator import add
 
 from django.db import connections, models
-from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import Case, Count, Exists, F, FloatField, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Collate, NullIf, RowNumber
+from django.db.models.functions import Cast, Coalesce, Collate, NullIf
 from django.utils import timezone
 
 RATING_FIELDS = ("rating_novelty", "rating_experiments", "rating_writing", "rating_value")
+
+# Related notes are chosen among at most this many papers per topic of the note.
+RELATED_CANDIDATES = 300
 
 
 # "published" written into the SQL, not passed as a parameter: the partial indexes of
@@ -41,14 +44,30 @@ def code_point_order(queryset, field):
     return F(field).asc()
 
 
+def union_all(querysets, *, limit=None):
+    """The rows of each of `querysets` (one column each; the first `limit` of each, if
+    given), for `pk__in=`: one query however many there are.
+
+    Django's union() will not take sliced querysets on SQLite, and an OR of `pk__in`
+    subqueries makes PostgreSQL test every row of the outer table against each of them.
+    Each part is wrapped in its own subquery, as a LIMIT inside UNION ALL needs.
+    """
+    parts, params = [], []
+    for index, queryset in enumerate(querysets):
+        if limit is not None:
+            queryset = queryset[:limit]
+        sql, part_params = queryset.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS part_{index}")  # noqa: S608 - SQL Django wrote
+        params.extend(part_params)
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - values go in as parameters
+
+
 class PaperCountsMixin:
-    """`with_paper_counts()` and `listed()` for models that papers point at."""
+    """`with_paper_counts()` for models that papers point at: the admin's lists show
+    them. Public pages take their counts from papers/site_counts.py."""
 
     #: How to reach a paper from this model, as a lookup prefix.
     paper_path = "papers__"
-    #: The order of `listed()`.
-    listed_order = ("-paper_count", "name")
-
     #: How a paper reaches this model, as a lookup from Paper; when set, each row's
     #: count is a subquery (see with_paper_counts).
     paper_link = None
@@ -79,10 +98,6 @@ class PaperCountsMixin:
         """Annotate `paper_count` (public papers) and `paper_total` (papers in any state)."""
         return self.with_paper_counts().annotate(paper_total=Count(self.paper_path.removesuffix("__")))
 
-    def listed(self, **paper_filters):
-        """Only those with at least one public paper matching `paper_filters`."""
-        return self.with_paper_counts(**paper_filters).filter(paper_count__gt=0).order_by(*self.listed_order)
-
 
 class PaperQuerySet(models.QuerySet):
     def published(self):
@@ -95,6 +110,13 @@ class PaperQuerySet(models.QuerySet):
         if user.is_staff and user.has_perm("papers.view_paper"):
             return self.all()
         return self.published()
+
+    def on_topic(self, topic):
+        """Papers with `topic`, tested paper by paper: a page of them in title order is
+        read from the title index and stops at the page's end, where a join would read
+        every link of a popular topic (a third of the site) and sort them all."""
+        links = self.model.topics.through.objects.filter(content_object=OuterRef("pk"), tag=topic)
+        return self.filter(Exists(links))
 
     def for_list(self):
         """What a list of papers shows: venue and area, no body."""
@@ -123,23 +145,50 @@ class PaperQuerySet(models.QuerySet):
     def related_to(self, paper, limit=5):
         """Up to `limit` public papers most like `paper`, in one query.
 
-        Candidates share a topic with it or sit in its area, in any venue; they rank
-        by shared topics, then same area, then newest. `paper.topics` should be
-        prefetched, so that reading its topics costs no query.
+        They rank by shared topics, then same area, then newest, in any venue. Only
+        the RELATED_CANDIDATES most recently added papers of each of its topics, and the
+        newest of its area, are ranked: a topic like "LLM" may be on a third of the
+        site, and counting shared topics over all of those (every time a note is shown)
+        costs more than the rest of the page. Rare topics, the telling ones, are read
+        whole. `paper.topics` should be prefetched, so reading them costs no query.
         """
         topic_ids = [topic.pk for topic in paper.topics.all()]
-        sharing = self.model.objects.filter(tagged_topics__tag_id__in=topic_ids).values("pk")
-        return (
-            self.published()
-            .filter(Q(area_id=paper.area_id) | Q(pk__in=sharing))
-            .exclude(pk=paper.pk)
-            .annotate(
-                shared_topics=Count("tagged_topics", filter=Q(tagged_topics__tag_id__in=topic_ids)),
-                same_area=Case(When(area_id=paper.area_id, then=Value(1)), default=Value(0)),
-            )
-            .order_by("-shared_topics", "-same_area", "-published_at", "pk")
-            .for_list()[:limit]
+        links = self.model.topics.through.objects
+        candidates = union_all(
+            [
+                *(
+                    links.filter(tag_id=topic_id).order_by("-content_object_id").values("content_object_id")
+                    for topic_id in topic_ids
+                ),
+                self.model.objects.published()
+                .filter(area_id=paper.area_id)
+                .order_by("-published_at")
+                .values("pk"),
+            ],
+            limit=RELATED_CANDIDATES,
         )
+        # A count for each candidate in a subquery, not a join grouped by every column.
+        shared = (
+            links.filter(content_object=OuterRef("pk"), tag_id__in=topic_ids)
+            .order_by()
+            .annotate(count=Func(F("pk"), function="COUNT"))
+            .values("count")
+        )
+        ranking = {
+            "shared_topics": Subquery(shared, output_field=models.IntegerField()),
+            "same_area": Case(When(area_id=paper.area_id, then=Value(1)), default=Value(0)),
+        }
+        order = ("-shared_topics", "-same_area", "-published_at", "pk")
+        # Ranked from the narrow index of each candidate; only the chosen few rows are read whole.
+        chosen = (
+            self.published()
+            .filter(pk__in=candidates)
+            .exclude(pk=paper.pk)
+            .annotate(**ranking)
+            .order_by(*order)
+            .values("pk")[:limit]
+        )
+        return self.filter(pk__in=chosen).annotate(**ranking).order_by(*order).for_list()
 
     def before(self, paper):
         """The paper just before `paper` in title order."""
@@ -151,53 +200,18 @@ class PaperQuerySet(models.QuerySet):
         later = Q(title_sort__gt=paper.title_sort) | Q(title_sort=paper.title_sort, pk__gt=paper.pk)
         return self.filter(later).order_by("title_sort", "pk").first()
 
-    def first_per_area(self, per_area):
-        """The first `per_area` papers of each area, by title, in one query."""
-        return (
-            self.annotate(
-                area_rank=Window(
-                    RowNumber(), partition_by=[F("area_id")], order_by=[F("title_sort"), F("pk")]
-                )
-            )
-            .filter(area_rank__lte=per_area)
-            .order_by("area_id", "area_rank")
+    def first_per_area(self, area_ids, per_area):
+        """The first `per_area` papers of each of these areas, by title, in one query:
+        each area's first few read from the index in title order, not every paper of
+        every area ranked."""
+        if not area_ids:
+            return self.none()
+        firsts = union_all(
+            [self.filter(area_id=area_id).in_title_order().values("pk") for area_id in area_ids],
+            limit=per_area,
         )
+        return self.filter(pk__in=firsts).order_by("area_id", "title_sort", "pk")
 
 
 class TopicQuerySet(PaperCountsMixin, models.QuerySet):
     paper_path = "tagged_papers__content_object__"
-
-    def top_for(self, *, limit, min_count, **paper_filters):
-        """The topics most used by the public papers matching `paper_filters`, as a list.
-
-        By count among those papers, descending; ties go to the topic with more public
-        papers across the whole site, then to the name (code point order). Only topics
-        used at least `min_count` times, at most `limit` of them. Two queries: the counts
-        among those papers, then the site-wide counts of only the topics that can still
-        take a place (counting every topic across the site would read every link).
-        """
-        papers = self.paper_path
-        on_page = published_q(papers) & Q(
-            **{f"{papers}{lookup}": value for lookup, value in paper_filters.items()}
-        )
-        # filter() before annotate(): the count is of the links to these papers only.
-        counted = list(
-            self.filter(on_page)
-            .annotate(page_count=Count("tagged_papers"))
-            .filter(page_count__gte=min_count)
-            .order_by("-page_count")
-        )
-        if len(counted) > limit:
-            last_place = counted[limit - 1].page_count
-            counted = [topic for topic in counted if topic.page_count >= last_place]
-        if not counted:
-            return []
-        site_counts = dict(
-            self.filter(pk__in=[topic.pk for topic in counted])
-            .with_paper_counts()
-            .values_list("pk", "paper_count")
-        )
-        for topic in counted:
-            topic.site_count = site_counts[topic.pk]
-        counted.sort(key=lambda topic: (-topic.page_count, -topic.site_count, topic.name))
-        return counted[:limit]

@@ -5,12 +5,11 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from papers import search, search_query, seo
+from papers import search, search_query, seo, site_counts
 from papers.filters import PaperFilter
 from papers.markdown import note_body, summaries
 from papers.models import Paper, Topic
-from papers.pagination import paginate, requested_page
-from venues.models import Venue
+from papers.pagination import VenueByVenue, paginate, requested_page
 
 
 def get_paper(request, venue, paper):
@@ -68,10 +67,11 @@ def paper_citation(request, venue, area, paper):
 
 
 def topic_detail(request, topic):
-    # A topic used only on drafts may name unannounced work: it is not public.
-    topic = get_object_or_404(Topic.objects.listed(), slug=topic)
-    papers = Paper.objects.published().filter(tagged_topics__tag=topic).for_list().in_venue_order()
-    page = paginate(request, papers)
+    counts = site_counts.site_counts(request)
+    topic = site_counts.public_or_404(Topic, topic, counts.topics())
+    venues = site_counts.venues_listed(counts.topic_venues(topic))
+    papers = Paper.objects.published().on_topic(topic).for_list()
+    page = paginate(request, VenueByVenue(papers, venues))
     summaries(page.object_list)
     return render(
         request,
@@ -79,7 +79,7 @@ def topic_detail(request, topic):
         {
             "topic": topic,
             "page": page,
-            "venues": list(Venue.objects.listed(tagged_topics__tag=topic)),
+            "venues": venues,
             "breadcrumbs": seo.crumbs((topic.name, topic.get_absolute_url())),
             "meta_title": topic.name,
             "meta_description": f"Notes on papers about {topic.name}, across all venues.",

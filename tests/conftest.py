@@ -1,4 +1,7 @@
 import pytest
+from django.core.cache import cache
+
+from papers import site_counts
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +11,10 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts from its own database: nothing kept from another test's."""
+    site_counts.forget()
+    cache.clear()

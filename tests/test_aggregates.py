@@ -1,13 +1,16 @@
-"""The counts and badges: database aggregates over public papers only."""
+"""The counts and badges: aggregates over public papers only (papers/site_counts.py)."""
 
 import pytest
 
-from papers.models import Topic
+from papers import site_counts
 from tests.factories import AreaFactory, PaperFactory, VenueFactory
 from tests.helpers import lines
-from venues.models import Area, Venue
 
 pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return site_counts.site_counts()
 
 
 def add_hidden_papers(**fields):
@@ -25,7 +28,7 @@ def test_venue_counts_only_public_papers_in_position_order():
     add_hidden_papers(venue=late)
     add_hidden_papers(venue=empty)
 
-    listed = [(venue.name, venue.paper_count) for venue in Venue.objects.listed()]
+    listed = [(venue.name, venue.paper_count) for venue in site_counts.venues_listed(counts().venues())]
 
     assert listed == [("ZZZ2025", 1), ("AAA2026", 3)]
 
@@ -36,7 +39,7 @@ def test_venue_counts_narrowed_to_an_area():
     PaperFactory.create_batch(2, venue=venue, area=area)
     PaperFactory.create_batch(5, venue=venue, area=other_area)
 
-    assert [v.paper_count for v in Venue.objects.listed(area=area)] == [2]
+    assert [v.paper_count for v in site_counts.venues_listed(counts().venues(area=area))] == [2]
 
 
 def test_areas_by_count_then_position():
@@ -47,20 +50,22 @@ def test_areas_by_count_then_position():
     PaperFactory(venue=venue, area=tied)
     add_hidden_papers(venue=venue, area=small)
 
-    assert [(a, a.paper_count) for a in Area.objects.listed(venue=venue)] == [(big, 3), (small, 1), (tied, 1)]
+    listed = [(a, a.paper_count) for a in site_counts.areas_listed(counts().areas(venue=venue))]
+
+    assert listed == [(big, 3), (small, 1), (tied, 1)]
 
 
 def test_topic_counts_only_public_papers():
     PaperFactory.create_batch(2, topics=["LLM"])
     add_hidden_papers(topics=["LLM", "Hidden"])
 
-    assert {(t.name, t.paper_count) for t in Topic.objects.listed()} == {("LLM", 2)}
+    assert {(t.name, t.paper_count) for t in site_counts.topics_listed(counts().topics())} == {("LLM", 2)}
 
 
 def top_topics(limit=3, min_count=2, **paper_filters):
     return [
         (t.name, t.page_count)
-        for t in Topic.objects.top_for(limit=limit, min_count=min_count, **paper_filters)
+        for t in site_counts.top_topics(counts(), limit=limit, min_count=min_count, **paper_filters)
     ]
 
 

@@ -536,8 +536,10 @@ QUERY_COUNTS = [
     # The notes with their venue and area, then their topics; and the venue, area or topic.
     ("/feeds/notes.atom", 2),
     ("/feeds/venues/Q2020.atom", 3),
-    ("/feeds/areas/q0.atom", 3),
-    ("/feeds/topics/q-topic-0.atom", 3),
+    # An area or topic is public when the site's counts give it public notes: the
+    # content version, then (the first time after a change) the counts, two queries.
+    ("/feeds/areas/q0.atom", 6),
+    ("/feeds/topics/q-topic-0.atom", 6),
     # What each section costs, except that the notes need only a count and their
     # newest change: 1 + 1 + 1 + 1 + 2 + 2.
     ("/sitemap.xml", 8),

@@ -4,9 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
+from papers import site_counts
 from papers.models import Paper, Topic
 from papers.services import merge_topics, publish_papers
 from tests.factories import AreaFactory, PaperFactory, TopicFactory, VenueFactory
@@ -40,6 +43,23 @@ def test_a_second_view_is_served_from_the_cache(client, paper, django_assert_num
 
     assert second.status_code == 200
     assert second.content == first.content
+
+
+def test_a_page_made_afresh_reads_the_content_version_once(client, paper, settings):
+    # The version the cache looked up serves the page's counts too: a page made afresh
+    # costs what it costs without the cache, not one query more.
+    settings.PAGE_CACHE_ENABLED = False
+    with CaptureQueriesContext(connection) as without_cache:
+        client.get(area_page(paper))
+    site_counts.forget()
+    caches["default"].clear()  # the counts are made afresh too
+    settings.PAGE_CACHE_ENABLED = True
+    with CaptureQueriesContext(connection) as with_cache:
+        response = client.get(area_page(paper))
+
+    assert response.status_code == 200
+    assert len(with_cache) == len(without_cache)
+    assert sum("papers_historicalpaper" in query["sql"] for query in with_cache.captured_queries) == 1
 
 
 def test_public_pages_carry_validators_and_cdn_friendly_cache_control(client, paper):

@@ -35,8 +35,6 @@ RESERVED_VENUE_SLUGS = (
 
 class VenueQuerySet(PaperCountsMixin, models.QuerySet):
     paper_link = "venue"
-    # Venues keep the editors' order wherever they are listed.
-    listed_order = ("position", "name")
 
 
 class Venue(models.Model):
@@ -84,7 +82,6 @@ class Venue(models.Model):
 
 class AreaQuerySet(PaperCountsMixin, models.QuerySet):
     paper_link = "area"
-    listed_order = ("-paper_count", "position", "name")
 
 
 class Area(models.Model):

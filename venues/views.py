@@ -4,25 +4,24 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from papers import site_counts
 from papers.markdown import summaries
-from papers.models import Paper, Topic
-from papers.pagination import paginate
+from papers.models import Paper
+from papers.pagination import VenueByVenue, paginate
 from papers.seo import crumbs
 from venues.models import Area, Venue
 
 
 def home(request):
-    venues = list(Venue.objects.listed())
-    areas = list(Area.objects.listed())
-    topics = list(Topic.objects.listed()[:30])
+    counts = site_counts.site_counts(request)
     return render(
         request,
         "venues/home.html",
         {
-            "venues": venues,
-            "areas": areas,
-            "topics": topics,
-            "paper_total": sum(venue.paper_count for venue in venues),
+            "venues": site_counts.venues_listed(counts.venues()),
+            "areas": site_counts.areas_listed(counts.areas()),
+            "topics": site_counts.topics_listed(counts.topics(), limit=30),
+            "paper_total": counts.papers(),
             "breadcrumbs": crumbs(),
         },
     )
@@ -30,18 +29,19 @@ def home(request):
 
 def venue_detail(request, venue):
     venue = get_object_or_404(Venue, slug=venue)
-    areas = list(Area.objects.listed(venue=venue))
+    counts = site_counts.site_counts(request)
+    areas = site_counts.areas_listed(counts.areas(venue=venue))
     previews = {}
     first_papers = list(
         Paper.objects.published()
         .filter(venue=venue)
         .for_list()
-        .first_per_area(settings.VENUE_PAGE_NOTES_PER_AREA)
+        .first_per_area([area.pk for area in areas], settings.VENUE_PAGE_NOTES_PER_AREA)
     )
     summaries(first_papers)
     for paper in first_papers:
         previews.setdefault(paper.area_id, []).append(paper)
-    paper_total = sum(area.paper_count for area in areas)
+    paper_total = counts.papers(venue=venue)
     return render(
         request,
         "venues/venue_detail.html",
@@ -62,11 +62,13 @@ def venue_area(request, venue, area):
     """The notes of one venue in one area: the site's most visited kind of page."""
     venue = get_object_or_404(Venue, slug=venue)
     area = get_object_or_404(Area, slug=area)
-    papers = Paper.objects.published().filter(venue=venue, area=area).for_list().in_title_order()
-    page = paginate(request, papers)
-    summaries(page.object_list)
-    if not page.paginator.count:
+    counts = site_counts.site_counts(request)
+    total = counts.papers(venue=venue, area=area)
+    if not total:
         raise Http404("No notes from this venue in this area.")
+    papers = Paper.objects.published().filter(venue=venue, area=area).for_list().in_title_order()
+    page = paginate(request, papers, count=total)
+    summaries(page.object_list)
     return render(
         request,
         "venues/venue_area.html",
@@ -74,14 +76,15 @@ def venue_area(request, venue, area):
             "venue": venue,
             "area": area,
             "page": page,
-            "same_area_elsewhere": list(Venue.objects.exclude(pk=venue.pk).listed(area=area)),
-            "top_topics": list(
-                Topic.objects.top_for(
-                    limit=settings.TOP_TOPICS_LIMIT,
-                    min_count=settings.TOP_TOPICS_MIN_COUNT,
-                    venue=venue,
-                    area=area,
-                )
+            "same_area_elsewhere": [
+                other for other in site_counts.venues_listed(counts.venues(area=area)) if other != venue
+            ],
+            "top_topics": site_counts.top_topics(
+                counts,
+                limit=settings.TOP_TOPICS_LIMIT,
+                min_count=settings.TOP_TOPICS_MIN_COUNT,
+                venue=venue,
+                area=area,
             ),
             "breadcrumbs": crumbs(
                 (venue.name, venue.get_absolute_url()),
@@ -95,9 +98,11 @@ def venue_area(request, venue, area):
 
 def area_detail(request, area):
     """One area across every venue."""
-    area = get_object_or_404(Area.objects.listed(), slug=area)
-    papers = Paper.objects.published().filter(area=area).for_list().in_venue_order()
-    page = paginate(request, papers)
+    counts = site_counts.site_counts(request)
+    area = site_counts.public_or_404(Area, area, counts.areas())
+    venues = site_counts.venues_listed(counts.venues(area=area))
+    papers = Paper.objects.published().filter(area=area).for_list()
+    page = paginate(request, VenueByVenue(papers, venues))
     summaries(page.object_list)
     return render(
         request,
@@ -105,13 +110,12 @@ def area_detail(request, area):
         {
             "area": area,
             "page": page,
-            "venues": list(Venue.objects.listed(area=area)),
-            "top_topics": list(
-                Topic.objects.top_for(
-                    limit=settings.TOP_TOPICS_LIMIT,
-                    min_count=settings.TOP_TOPICS_MIN_COUNT,
-                    area=area,
-                )
+            "venues": venues,
+            "top_topics": site_counts.top_topics(
+                counts,
+                limit=settings.TOP_TOPICS_LIMIT,
+                min_count=settings.TOP_TOPICS_MIN_COUNT,
+                area=area,
             ),
             "breadcrumbs": crumbs((area.name, area.get_absolute_url())),
             "meta_title": area.name,
