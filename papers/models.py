@@ -143,6 +143,12 @@ class Paper(models.Model):
                 condition=Q(status="published"),
                 name="paper_public_venue_title_idx",
             ),
+            # Every public note in title order (the list with no filter chosen).
+            models.Index(
+                fields=["title_sort", "id", "published_at"],
+                condition=Q(status="published"),
+                name="paper_public_title_sort_idx",
+            ),
             # An area across venues, newest first (feeds, related notes).
             models.Index(
                 fields=["area", "published_at"],

@@ -58,3 +58,23 @@ class VenueByVenue:
         if not parts:
             return []
         return list(self.papers.filter(pk__in=union_all(parts)).in_venue_order())
+
+
+class KeysFirst:
+    """A queryset a Paginator pages through by its keys first: a page deep in a long
+    list reads the index up to it and then only its own rows whole, where an OFFSET
+    reads every row before the page whole and throws it away. One query per page."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            raise TypeError("KeysFirst pages by slices only")
+        return list(self.queryset.filter(pk__in=self.queryset.values("pk")[window]))

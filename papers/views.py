@@ -9,7 +9,7 @@ from papers import search, search_query, seo, site_counts
 from papers.filters import PaperFilter
 from papers.markdown import note_body, summaries
 from papers.models import Paper, Topic
-from papers.pagination import VenueByVenue, paginate, requested_page
+from papers.pagination import KeysFirst, VenueByVenue, paginate, requested_page
 
 
 def get_paper(request, venue, paper):
@@ -100,7 +100,12 @@ def paper_list(request):
     per_page = settings.SEARCH_RESULTS_PER_PAGE if query else settings.PAPERS_PER_PAGE
     number = requested_page(request)
     results = filterset.results(window=((number - 1) * per_page, number * per_page))
-    page = paginate(request, results, per_page)
+    # Every public note, unfiltered: the site's counts know how many without counting.
+    chosen = [value for name, value in filterset.form.cleaned_data.items() if name != "sort" and value]
+    count = site_counts.site_counts(request).papers() if not (chosen or filterset.errors) else None
+    if query is None:
+        results = KeysFirst(results)
+    page = paginate(request, results, per_page, count=count)
     facet_groups = []
     if query:
         search.add_snippets(page.object_list, query)  # shown instead of the summaries

@@ -252,3 +252,32 @@ def test_the_home_page_lists_a_new_venue_at_once(client):
     PaperFactory(venue=VenueFactory(name="FRESH2026"), area=AreaFactory())
 
     assert "FRESH2026" in client.get("/").content.decode()
+
+
+def public_pages(paper):
+    return [
+        "/",
+        f"/{paper.venue.slug}/",
+        area_page(paper),
+        paper.get_absolute_url(),
+        f"/areas/{paper.area.slug}/",
+        "/topics/llm/",
+        "/papers/",
+        "/papers/?q=cached",
+        "/papers/suggest/?q=cach",
+        "/feeds/notes.atom",
+        "/sitemap.xml",
+    ]
+
+
+def test_every_kind_of_public_page_is_shareable_for_readers_and_private_for_staff(client, admin_client, paper):
+    for url in public_pages(paper):
+        reader = client.get(url)
+        staff = admin_client.get(url)
+
+        directives = {part.strip() for part in reader["Cache-Control"].split(",")}
+        assert reader.status_code == 200, url
+        assert {"public", "max-age=0", "s-maxage=60", "stale-while-revalidate=300"} <= directives, url
+        assert reader["ETag"] and reader["Last-Modified"], url
+        assert {"private", "no-store"} <= {part.strip() for part in staff["Cache-Control"].split(",")}, url
+        assert "ETag" not in staff, url

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,11 +81,63 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path, django_db_blocker
             journal_mode = cursor.fetchone()[0]
             cursor.execute("PRAGMA busy_timeout")
             busy_timeout = cursor.fetchone()[0]
+            cursor.execute("PRAGMA synchronous")
+            synchronous = cursor.fetchone()[0]
     finally:
         on_disk.close()
 
     assert journal_mode == "wal"
     assert busy_timeout >= 5000
+    assert synchronous == 1  # NORMAL: safe in WAL mode, without a sync on every commit
+    assert on_disk.transaction_mode == "IMMEDIATE"
+
+
+def test_sqlite_writers_and_readers_at_once_never_see_database_is_locked(tmp_path, django_db_blocker):
+    """Each writer reads, then writes, in one transaction, as an admin save does. Begun
+    DEFERRED, two of them deadlock ("database is locked" at once, whatever the busy
+    timeout); begun IMMEDIATE, as the settings begin them, they take turns."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    path = str(tmp_path / "site.sqlite3")
+    errors = []
+
+    def worker(writes):
+        database = DatabaseWrapper({**connection.settings_dict, "NAME": path})
+        try:
+            database.ensure_connection()
+            for _ in range(40):
+                if writes:
+                    database._start_transaction_under_autocommit()  # what atomic() does first
+                with database.cursor() as cursor:
+                    cursor.execute("SELECT COUNT(*) FROM notes")
+                    count = cursor.fetchone()[0]
+                    if writes:
+                        cursor.execute("INSERT INTO notes (n) VALUES (%s)", [count])
+                if writes:
+                    database.connection.commit()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            database.close()
+
+    with django_db_blocker.unblock():
+        setup = DatabaseWrapper({**connection.settings_dict, "NAME": path})
+        with setup.cursor() as cursor:
+            cursor.execute("CREATE TABLE notes (n INTEGER)")
+        setup.close()
+        threads = [threading.Thread(target=worker, args=(index % 2 == 0,)) for index in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        check = DatabaseWrapper({**connection.settings_dict, "NAME": path})
+        with check.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM notes")
+            rows = cursor.fetchone()[0]
+        check.close()
+
+    assert errors == []
+    assert rows == 3 * 40
 
 
 @pytest.mark.parametrize(

@@ -297,7 +297,7 @@ PAGES = [
     ("/Q2020/q0/qp0/", 5, 5),  # the note, its topics, related notes, previous, next
     ("/areas/q0/", 7, 5),
     ("/topics/q-topic-0/", 6, 4),
-    ("/papers/", 5, 5),
+    ("/papers/", 7, 5),  # the form's choices (3), the version, the counts (2), the page
     (
         "/papers/?q=paper&venue=Q2020&area=q0&topic=q-topic-0&topic=q-topic-1&year=2025&has_code=true&rating=2"
         "&sort=rating&page=2",
