@@ -270,7 +270,7 @@ def public_pages(paper):
     ]
 
 
-def test_every_kind_of_public_page_is_shareable_for_readers_and_private_for_staff(client, admin_client, paper):
+def test_each_kind_of_public_page_is_shared_for_readers_and_private_for_staff(client, admin_client, paper):
     for url in public_pages(paper):
         reader = client.get(url)
         staff = admin_client.get(url)
