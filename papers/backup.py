@@ -15,26 +15,30 @@ taken on one restores into the other: a laptop's site moves to production this w
   its own, so records refer to them by name), sign-in sessions (people sign in again) and
   django-axes' record of failed sign-ins.
 - **Restore** goes into a freshly migrated, empty database at the same migrations as the
-  backup, in one transaction (Django's loaddata: it checks every reference at the end).
-  The search index is rebuilt as the search text goes in (SQLite triggers; PostgreSQL
+  backup, in one transaction that checks every reference at the end: a backup restores
+  whole or not at all. Records go in as they were stored, ids and times included; the
+  search index is rebuilt as the search text goes in (SQLite triggers; PostgreSQL
   generated columns).
 """
 
 import contextlib
 import datetime
+import io
 import json
-import shutil
 import sqlite3
 import tempfile
 import zipfile
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.core import serializers
 from django.core.cache import caches
-from django.core.management import call_command
+from django.core.management.color import no_style
+from django.core.serializers import jsonl
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -88,13 +92,7 @@ def back_up(target):
             with archive.open(DATA, "w", force_zip64=True) as raw:
                 for model in kept_models():
                     counted = _Counter(_records(model, alias))
-                    serializers.serialize(
-                        "jsonl",
-                        counted,
-                        stream=_Utf8(raw),
-                        use_natural_foreign_keys=True,
-                        cls=FullPrecisionEncoder,
-                    )
+                    ArchiveSerializer().serialize(counted, stream=_Utf8(raw), cls=FullPrecisionEncoder)
                     manifest["counts"][model._meta.label] = counted.count
             archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
     return manifest
@@ -106,12 +104,8 @@ def restore(source):
     with zipfile.ZipFile(source) as archive:
         manifest = read_manifest(archive)
         _check_target(manifest)
-        with tempfile.TemporaryDirectory() as folder:
-            # loaddata reads files by name, and knows JSON lines by the extension.
-            fixture = Path(folder) / "backup.jsonl"
-            with archive.open(DATA) as data, fixture.open("wb") as copy:
-                shutil.copyfileobj(data, copy)
-            call_command("loaddata", str(fixture), verbosity=0)
+        with archive.open(DATA) as raw:
+            _load(io.TextIOWrapper(raw, encoding="utf-8"))
     restored = {model._meta.label: model._base_manager.count() for model in kept_models()}
     expected = {label: count for label, count in manifest["counts"].items() if label in restored}
     if restored != expected:
@@ -119,6 +113,46 @@ def restore(source):
     # Cached pages were made from whatever the database held before.
     caches["pages"].clear()
     return manifest
+
+
+def _load(lines):
+    """Insert every record as it was stored, ids included, in one transaction: like
+    loaddata, without save() or signals (nothing is recomputed or recorded anew), but a
+    batch of records a statement instead of two statements a record."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    models, batch, many_to_many = set(), [], []
+    try:
+        with transaction.atomic():
+            with connection.constraint_checks_disabled():
+                for item in serializers.deserialize("jsonl", lines):
+                    if batch and (type(item.object) is not type(batch[0]) or len(batch) == CHUNK):
+                        _insert(batch)
+                        batch = []
+                    batch.append(item.object)
+                    models.add(type(item.object))
+                    if item.m2m_data:
+                        many_to_many.append((item.object, item.m2m_data))
+                if batch:
+                    _insert(batch)
+                for record, relations in many_to_many:
+                    for name, ids in relations.items():
+                        getattr(record, name).set(ids)
+            # References were not checked while loading: check them all now.
+            connection.check_constraints(table_names=[model._meta.db_table for model in models])
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
+    except (DeserializationError, IntegrityError) as error:
+        raise BackupError(f"The backup could not be restored, nothing was written: {error}") from error
+
+
+def _insert(records):
+    model = type(records[0])
+    fields = [field for field in model._meta.local_concrete_fields if not field.generated]
+    size = connections[DEFAULT_DB_ALIAS].ops.bulk_batch_size(fields, records)
+    for start in range(0, len(records), size):
+        # raw=True: the values as stored (bulk_create would reset auto_now fields).
+        model._base_manager._insert(records[start : start + size], fields=fields, raw=True)
 
 
 def read_manifest(archive):
@@ -184,21 +218,41 @@ def _snapshot():
             yield DEFAULT_DB_ALIAS
 
 
+def _named(model):
+    """Whether references to `model` are written by name rather than by id."""
+    return model._meta.label_lower in REMADE_BY_MIGRATE
+
+
 def _records(model, alias):
-    """The model's records in key order, with the objects their natural keys come from
-    fetched in the same query (else one query a record)."""
+    """The model's records in key order, with what the names of their content types and
+    permissions are made of fetched in the same queries (else a query a record)."""
     queryset = model._base_manager.using(alias).order_by(model._meta.pk.attname)
-    by_natural_key = [
+    named = [
         field.name
         for field in model._meta.concrete_fields
-        if field.is_relation and field.many_to_one and hasattr(field.related_model, "natural_key")
+        if field.is_relation and field.many_to_one and _named(field.related_model)
     ]
-    if by_natural_key:
-        queryset = queryset.select_related(*by_natural_key)
-    many_to_many = [field.name for field in model._meta.many_to_many if field.serialize]
-    if many_to_many:
-        queryset = queryset.prefetch_related(*many_to_many)
+    if named:
+        queryset = queryset.select_related(*named)
+    for field in model._meta.many_to_many:
+        if field.serialize:
+            # A permission's name includes its content type's.
+            lookup = f"{field.name}__content_type" if field.related_model is Permission else field.name
+            queryset = queryset.prefetch_related(lookup)
     return queryset.iterator(chunk_size=CHUNK)
+
+
+class ArchiveSerializer(jsonl.Serializer):
+    """Django's JSON lines, with references to content types and permissions written by
+    name (each database numbers its own) and every other reference by id, as stored."""
+
+    def handle_fk_field(self, obj, field):
+        self.use_natural_foreign_keys = _named(field.related_model)
+        super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj, field):
+        self.use_natural_foreign_keys = _named(field.remote_field.model)
+        super().handle_m2m_field(obj, field)
 
 
 class FullPrecisionEncoder(DjangoJSONEncoder):

@@ -167,11 +167,6 @@ class PaperQuerySet(models.QuerySet):
 class TopicQuerySet(PaperCountsMixin, models.QuerySet):
     paper_path = "tagged_papers__content_object__"
 
-    def get_by_natural_key(self, name):
-        """taggit gives topics a natural key (the name), so serialized links to a topic
-        name it; loading them (a restored backup) looks it up here."""
-        return self.get(name=name)
-
     def top_for(self, *, limit, min_count, **paper_filters):
         """The topics most used by the public papers matching `paper_filters`, as a list.
 
