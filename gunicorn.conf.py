@@ -32,6 +32,8 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1_000)
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() in {"1", "true", "yes", "on"}
 # Access log to stdout only when asked: the request log of a busy site is the proxy's job.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# gunicorn's usual line, ending with the request id the site sent back (notesite/logs.py).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
