@@ -13,7 +13,10 @@ def _int(name, default):
     return int(value) if value else default
 
 
-bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+# GUNICORN_BIND, or GUNICORN_HOST:PORT (the image sets GUNICORN_HOST=0.0.0.0 and PORT=8000).
+bind = os.environ.get("GUNICORN_BIND") or (
+    f"{os.environ.get('GUNICORN_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+)
 workers = _int("GUNICORN_WORKERS", (os.cpu_count() or 1) + 1)
 threads = _int("GUNICORN_THREADS", 4)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
@@ -29,5 +32,31 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1_000)
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() in {"1", "true", "yes", "on"}
 # Access log to stdout only when asked: the request log of a busy site is the proxy's job.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# gunicorn's usual line, ending with the request id the site sent back (notesite/logs.py).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# gunicorn's own lines as JSON on stdout too, like the site's (notesite/logs.py), so that
+# a log collector reads one format: the same rule as the settings' DJANGO_LOG_FORMAT.
+_debug = os.environ.get("DJANGO_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
+if (os.environ.get("DJANGO_LOG_FORMAT") or ("text" if _debug else "json")) == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "notesite.logs.RequestIdFilter"}},
+        "formatters": {"json": {"()": "notesite.logs.JsonFormatter"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "filters": ["request_id"],
+                "formatter": "json",
+            }
+        },
+        "root": {"level": "INFO", "handlers": ["stdout"]},
+        "loggers": {
+            name: {"level": loglevel.upper(), "handlers": ["stdout"], "propagate": False}
+            for name in ("gunicorn.error", "gunicorn.access")
+        },
+    }

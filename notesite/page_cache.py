@@ -11,6 +11,9 @@ next request, on every worker and every machine that shares the cache.
 The version also gives each page its ETag and Last-Modified, so a reader's browser or a
 CDN revalidates with a 304. Signed-in users (staff previewing drafts, editors) are
 never served from the cache nor stored in it, and their pages are marked private.
+
+While the database cannot be reached, a page kept under the last version this process
+read is still served (marked no-store); any other page is the 503 page (notesite/errors.py).
 """
 
 import hashlib
@@ -26,6 +29,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 
+from notesite.errors import DATABASE_UNAVAILABLE
 from papers.models import Paper, Topic
 from venues.models import Area, Venue
 
@@ -80,6 +84,9 @@ def _as_datetime(value):
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        # The content version this process read last: its pages can still be served
+        # while the database cannot be reached.
+        self.last_version = None
 
     def __call__(self, request):
         if not self._for_anonymous_reader(request):
@@ -88,13 +95,23 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)
             return response
 
-        version, last_modified = content_version()
+        try:
+            version, last_modified = content_version()
+        except DATABASE_UNAVAILABLE:
+            # The database is down: a page kept under the last version seen here is
+            # still worth reading. Without one, the error becomes the 503 page.
+            kept = caches["pages"].get(self._key(self.last_version, request)) if self.last_version else None
+            if kept is None:
+                raise
+            kept["Cache-Control"] = "no-store"
+            return kept
+        self.last_version = version
         request.content_version = version  # the page's own reads need not ask again
         etag = f'W/"{version}"'
         if self._unchanged(request, etag, last_modified):
             response = HttpResponseNotModified()
         else:
-            key = f"page:{version}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+            key = self._key(version, request)
             response = caches["pages"].get(key)
             if response is None:
                 response = self.get_response(request)
@@ -112,6 +129,10 @@ class PageCacheMiddleware:
                 stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
             )
         return response
+
+    @staticmethod
+    def _key(version, request):
+        return f"page:{version}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
 
     @staticmethod
     def _for_anonymous_reader(request):

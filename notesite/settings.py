@@ -7,9 +7,11 @@ DATABASE_URL and leaves DJANGO_DEBUG off.
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,7 +53,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the site's own AdminSite (optional two-factor login).
+    "notesite.apps.PaperNotesAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +62,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "taggit",
     "simple_history",
@@ -67,18 +75,29 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of a request carries its id.
+    "notesite.logs.RequestIdMiddleware",
+    # Headers on every response, probes and static files included.
     "django.middleware.security.SecurityMiddleware",
+    "notesite.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before the Host check, sessions and the page cache (see notesite/health.py).
+    "notesite.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication: it serves and keeps pages only for anonymous readers.
     "notesite.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change saved during a request, in the papers' history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "notesite.urls"
@@ -128,6 +147,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c random_page_cost={os.environ.get('DJANGO_PG_RANDOM_PAGE_COST', '1.1')}"
     )
+    # Give up on an unreachable server quickly (libpq's default is to wait for ever,
+    # psycopg's 130 s), so that a reader gets the "back soon" page in about 2 s instead
+    # of a hung request. 2 s is the shortest libpq accepts.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 2))
+
+# While the database cannot be reached, pages answer 503 with this Retry-After.
+DATABASE_RETRY_AFTER_SECONDS = env_int("DJANGO_DB_RETRY_AFTER_SECONDS", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -138,13 +164,124 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Security
+#
+# Production (DJANGO_DEBUG off) is locked down by default: `manage.py check --deploy`
+# has nothing to say with only DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL
+# set. A first deploy can relax the TLS parts explicitly (DJANGO_SECURE_SSL_REDIRECT=0,
+# DJANGO_SECURE_HSTS_SECONDS=0, DJANGO_SECURE_COOKIES=0). While developing, none of the
+# TLS settings apply, so that `make run` works over plain HTTP.
+PRODUCTION = not DEBUG
+
+# Behind a proxy that terminates TLS, the proxy's X-Forwarded-Proto says whether the
+# reader used HTTPS. Trusted unless DJANGO_TRUST_X_FORWARDED_PROTO=0 (the site is
+# reached directly, so a client could claim HTTPS and skip the redirect).
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Probes talk plain HTTP to the container: never redirect them (notesite/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# HSTS: a year by default. For a first deploy, start small (300) and raise it once
+# HTTPS works everywhere: browsers remember the header for as long as it says.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=PRODUCTION)
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links out (arXiv, code) carry no Referer; the site's own pages get the full URL.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The site uses none of these browser features: switch them off for every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Content-Security-Policy (django-csp 4; the admin's variant in notesite/security.py).
+# Public pages load scripts and styles only from the site's own files: no inline script
+# and no nonce, so a cached page is the same for every reader. KaTeX sets its styles
+# through the DOM (allowed) and loads its fonts from static/vendor. Notes may show
+# images from any https address; the search box fetches suggestions from the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        # Where browsers send reports of blocked content, if anywhere.
+        "report-uri": os.environ.get("DJANGO_CSP_REPORT_URI") or None,
+    }
+}
+# The admin's inline <style> blocks and style attributes (Django's changelist,
+# simple-history, select2) need 'unsafe-inline' for styles; scripts stay files only.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": [SELF, "'unsafe-inline'"],
+    }
+}
+
+# Staff logins (django-axes): after LOGIN_FAILURE_LIMIT failed attempts for one
+# username, that account cannot sign in for LOGIN_LOCKOUT_MINUTES, whatever the
+# password. Counted by username, not by address: behind a proxy every editor shares
+# one address, and an attacker can change theirs.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# No banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "notesite.errors.login_locked_out"
+# Two-factor login to the admin (django-otp, TOTP): see notesite/admin_site.py.
+ADMIN_TWO_FACTOR = env_bool("DJANGO_ADMIN_2FA", default=False)
+# The name authenticator apps show for the site's codes.
+OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "Paper Notes")
+
+SILENCED_SYSTEM_CHECKS = [
+    # axes.W006 asks to count failures by address too. Behind a proxy, without a trusted
+    # client address, every editor shares one address and 5 typos anywhere would lock
+    # everyone out; and rotating user agents or cookies cannot get round a lockout by
+    # username, which is what the warning is about.
+    "axes.W006",
+]
+if not SECURE_HSTS_PRELOAD:
+    # security.W021 asks for HSTS "preload". Preloading is a promise the domain's owner
+    # makes to browser vendors for the whole domain and cannot quickly take back, not a
+    # default the software should make: DJANGO_SECURE_HSTS_PRELOAD=1 when that is meant.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files whitenoise serves (the image collects them at build time).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -157,10 +294,27 @@ STORAGES = {
     },
 }
 
+# Logs go to stdout, each line tagged with its request's id (notesite/logs.py): JSON
+# lines in production, for a log collector; plain text while developing.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT") or ("json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "notesite.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "notesite.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 

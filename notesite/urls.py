@@ -5,9 +5,8 @@ from django.urls import include, path
 from papers import seo_views
 from papers.sitemaps import SECTIONS
 
-admin.site.site_header = "Paper Notes admin"
-admin.site.site_title = "Paper Notes admin"
-admin.site.index_title = "Curate the notes"
+# The error pages render without the database; a database outage is a 503 (see there).
+handler500 = "notesite.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
