@@ -323,7 +323,13 @@ def cache_from_url(url):
     """CACHES["default"] from CACHE_URL: redis://…, file:///a/folder, locmem:// or dummy://."""
     scheme, _, rest = url.partition("://")
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # Short timeouts, and an outage read as misses (notesite/redis_cache.py): the
+        # site answers without its cache rather than waiting for it or failing.
+        return {
+            "BACKEND": "notesite.redis_cache.ForgivingRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     if scheme == "file":
         return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": rest}
     if scheme == "locmem":

@@ -281,3 +281,16 @@ def test_each_kind_of_public_page_is_shared_for_readers_and_private_for_staff(cl
         assert reader["ETag"] and reader["Last-Modified"], url
         assert {"private", "no-store"} <= {part.strip() for part in staff["Cache-Control"].split(",")}, url
         assert "ETag" not in staff, url
+
+
+def test_a_redis_outage_leaves_pages_made_afresh_not_errors(client, paper, settings, caplog):
+    # Nothing listens on port 1: every cache read and write fails at once.
+    dead = {"BACKEND": "notesite.redis_cache.ForgivingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    settings.CACHES = {"default": dead, "pages": dead}
+
+    first = client.get(area_page(paper))
+    again = client.get(area_page(paper))
+
+    assert first.status_code == again.status_code == 200
+    assert "Cached note" in again.content.decode()
+    assert "cannot be reached" in caplog.text

@@ -143,7 +143,7 @@ def test_sqlite_writers_and_readers_at_once_never_see_database_is_locked(tmp_pat
 @pytest.mark.parametrize(
     ("url", "backend"),
     [
-        ("redis://cache.internal:6379/1", "django.core.cache.backends.redis.RedisCache"),
+        ("redis://cache.internal:6379/1", "notesite.redis_cache.ForgivingRedisCache"),
         ("file:///var/cache/paper-notes", "django.core.cache.backends.filebased.FileBasedCache"),
         ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
     ],
