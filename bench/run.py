@@ -14,9 +14,10 @@ every request makes its page, and once with it on, warmed first. Against each it
 load at each kind of page, cycling through several different paths of that kind, and
 at a small static file served by whitenoise, in the same run:
 
-- alone: one connection, one request after another. Its latencies are the server's
-  time per page plus the loopback (well under a millisecond): the budgets on page time
-  are read from these.
+- alone: one reader, a request at a time on one connection, from a loop in this script
+  (whichever the driver), for `--alone-duration` seconds and at least 10 answers. Its
+  latencies are the server's time per page plus the loopback (well under a
+  millisecond): the budgets on page time are read from these.
 - loaded: `--connections` connections from `--threads` driver threads. Requests per
   second, latencies under load, errors (answers of 400 and above, and socket errors:
   connect, read, write, timeout).
@@ -70,6 +71,10 @@ BUILD_BUDGET_SECONDS = 120  # load_demo --papers 100000
 BUDGET_SIZE = 100_000  # the size the design's page budgets are set for
 CACHED_SHARE_BUDGET = 0.5  # a cached page: at least half the static file's throughput
 EDIT_BUDGET_SECONDS = 1.0
+# The lone reader goes on past its duration until it has this many answers, for at most
+# this many seconds: a page that takes seconds still gets a p50.
+ALONE_MIN_REQUESTS = 10
+ALONE_MAX_SECONDS = 60
 
 
 # The design's budgets on a page made fresh (page cache off), in milliseconds: which
@@ -123,11 +128,13 @@ class SiteResult:
     build_seconds: float
     vacuum_seconds: float | None = None
     pages: list = field(default_factory=list)  # PageResult
-    memory: dict = field(default_factory=dict)  # page cache "off"/"on": [worker memory]
+    # page cache "off"/"on": {"end": [each worker's memory], "largest": one worker's}
+    memory: dict = field(default_factory=dict)
     edits: list = field(default_factory=list)  # seconds from save to live, per page polled
     server_errors: dict = field(default_factory=dict)  # page cache "off"/"on": error lines logged
     in_process: str = ""
     load_average: tuple = ()  # of the machine, when this site's measurements began
+    cpu_check_ms: float = 0.0  # the fixed loop of cpu_check(), then
 
 
 # Pure parts: reading the drivers' output, percentiles, budgets, tables.
@@ -222,7 +229,8 @@ def uncached_verdict(kind, alone):
     if kind not in UNCACHED_BUDGETS:
         return None, None
     statistic, limit = UNCACHED_BUDGETS[kind]
-    return f"{statistic} ≤ {limit} ms", getattr(alone, statistic) <= limit
+    # No answer at all is no time within the budget.
+    return f"{statistic} ≤ {limit} ms", alone.requests > 0 and getattr(alone, statistic) <= limit
 
 
 def cached_verdict(kind, share):
@@ -250,6 +258,13 @@ def static_share(results, result):
     return result.loaded.rps / (sum(static) / len(static))
 
 
+def ms(measurement, statistic, width=8):
+    """A latency for a table: "—" when not a single answer came."""
+    if not measurement.requests:
+        return f"{'—':>{width}}"
+    return f"{getattr(measurement, statistic):{width - 2}.1f}ms"
+
+
 def site_table(site):
     """The table of one database at one size."""
     header = (
@@ -270,8 +285,8 @@ def site_table(site):
             verdict = f"{verdict}; errors: MISSED".lstrip("; ")
         lines.append(
             f"{result.kind:<11} {'on' if result.cached else 'off':<5} {loaded.rps:8.1f} {share:7.2f} "
-            f"{loaded.p50:6.1f}ms {loaded.p95:6.1f}ms {loaded.p99:6.1f}ms {errors:>6} │ "
-            f"{alone.requests:>7} {alone.p50:6.1f}ms {alone.p95:6.1f}ms {alone.p99:6.1f}ms │ {verdict}"
+            f"{ms(loaded, 'p50')} {ms(loaded, 'p95')} {ms(loaded, 'p99')} {errors:>6} │ "
+            f"{alone.requests:>7} {ms(alone, 'p50')} {ms(alone, 'p95')} {ms(alone, 'p99')} │ {verdict}"
         )
     return "\n".join(lines)
 
@@ -292,25 +307,37 @@ def growth_table(sites, database):
         last = None
         for site in measured:
             result = next((r for r in site.pages if r.kind == kind and not r.cached), None)
-            row.append(f"{result.alone.p50:9.1f}ms" if result else f"{'—':>11}")
+            row.append(ms(result.alone, "p50", width=11) if result else f"{'—':>11}")
             last = result or last
         budget, met = uncached_verdict(kind, last.alone) if last else (None, None)
         lines.append(f"{kind:<11}" + "".join(row) + (f"   {budget}: {mark(met)}" if budget else ""))
     return "\n".join(lines)
 
 
+def largest_worker(readings):
+    """The reading of the worker holding the most memory of its own (USS, else RSS)."""
+    return max(readings, key=lambda worker: worker.get("uss_kib") or worker.get("rss_kib") or 0, default=None)
+
+
 def memory_table(site):
+    """Each worker at the end, then the largest seen after any page's run: workers are
+    replaced after GUNICORN_MAX_REQUESTS requests, so those at the end may be young."""
     lines = []
-    for mode, workers in site.memory.items():
-        for worker in workers:
+    for mode, memory in site.memory.items():
+        labelled = [("at the end", worker) for worker in memory["end"]]
+        labelled.append(("largest seen", memory["largest"]))
+        for label, worker in labelled:
+            if worker is None:
+                continue
             figures = "  ".join(
-                f"{label} {worker[key] / 1024:6.1f} MiB"
-                for label, key in (("RSS", "rss_kib"), ("PSS", "pss_kib"), ("USS", "uss_kib"))
+                f"{name} {worker[key] / 1024:6.1f} MiB"
+                for name, key in (("RSS", "rss_kib"), ("PSS", "pss_kib"), ("USS", "uss_kib"))
                 if worker.get(key) is not None
             )
+            after = f", after {worker['after']}" if label == "largest seen" else ""
             lines.append(
-                f"  page cache {mode:<3}  worker {worker['pid']:>7}, "
-                f"up {worker['age_seconds']:5.0f} s  {figures}"
+                f"  page cache {mode:<3}  {label:<12}  worker {worker['pid']:>7}, "
+                f"up {worker['age_seconds']:5.0f} s{after}:  {figures}"
             )
     return "\n".join(lines)
 
@@ -395,36 +422,50 @@ class PythonDriver:
     def run(self, base_url, paths, *, connections, threads, duration, timeout):
         address = urlsplit(base_url)
         jobs = [
-            (address.hostname, address.port, paths, index * 7, duration, timeout)
+            (address.hostname, address.port, paths, index * 7, duration, timeout, 0, duration)
             for index in range(connections)
         ]
-        started = time.perf_counter()
         with multiprocessing.get_context("fork").Pool(connections) as pool:
             outcomes = pool.map(_drive_one_connection, jobs)
-        elapsed = time.perf_counter() - started
-        latencies = [latency for outcome in outcomes for latency in outcome[0]]
-        errors = {name: sum(outcome[1].get(name, 0) for outcome in outcomes) for name in _ERROR_KINDS}
-        return Measurement(
-            requests=len(latencies),
-            seconds=min(elapsed, duration) if latencies else duration,
-            p50=percentile(latencies, 50),
-            p95=percentile(latencies, 95),
-            p99=percentile(latencies, 99),
-            max=max(latencies, default=0.0),
-            errors=errors,
-        )
+        return _measurement(outcomes)
+
+
+def drive_alone(base_url, paths, *, duration, timeout, min_requests, max_seconds):
+    """One reader: a request at a time on one kept-alive connection, for `duration`
+    seconds and at least `min_requests` requests (a slow page needs more than the
+    duration to give a few figures), but never more than `max_seconds`."""
+    address = urlsplit(base_url)
+    job = (address.hostname, address.port, paths, 0, duration, timeout, min_requests, max_seconds)
+    return _measurement([_drive_one_connection(job)])
+
+
+def _measurement(outcomes):
+    """One Measurement from the (latencies, errors, seconds) of connections driven at once."""
+    latencies = [latency for outcome in outcomes for latency in outcome[0]]
+    return Measurement(
+        requests=len(latencies),
+        seconds=max(outcome[2] for outcome in outcomes),
+        p50=percentile(latencies, 50),
+        p95=percentile(latencies, 95),
+        p99=percentile(latencies, 99),
+        max=max(latencies, default=0.0),
+        errors={name: sum(outcome[1][name] for outcome in outcomes) for name in _ERROR_KINDS},
+    )
 
 
 _ERROR_KINDS = ("connect", "read", "write", "timeout", "status")
 
 
 def _drive_one_connection(job):
-    host, port, paths, offset, duration, timeout = job
+    host, port, paths, offset, duration, timeout, min_requests, max_seconds = job
     latencies, errors = [], dict.fromkeys(_ERROR_KINDS, 0)
     connection = None
     index = offset
-    deadline = time.perf_counter() + duration
-    while time.perf_counter() < deadline:
+    begun = time.perf_counter()
+    while True:
+        elapsed = time.perf_counter() - begun
+        if elapsed >= max_seconds or (elapsed >= duration and len(latencies) >= min_requests):
+            break
         path = paths[index % len(paths)]
         index += 1
         try:
@@ -449,7 +490,7 @@ def _drive_one_connection(job):
             errors["read"] += 1
             connection = _closed(connection)
     _closed(connection)
-    return latencies, errors
+    return latencies, errors, time.perf_counter() - begun
 
 
 def _closed(connection):
@@ -566,6 +607,27 @@ class Gunicorn:
                     pids.append(int(stat.parent.name))
         return sorted(pids)
 
+    def wait_until_idle(self, timeout=60):
+        """Wait until the workers stop using CPU: requests a driver left in flight when it
+        stopped are done. gunicorn's own timeout (30 s) bounds how long that can take."""
+        deadline = time.monotonic() + timeout
+        before = self.cpu_ticks()
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            now = self.cpu_ticks()
+            if 0 <= now - before <= 2:  # 20 ms of CPU in 300 ms, at 100 ticks a second
+                return
+            before = now
+
+    def cpu_ticks(self):
+        """CPU time used so far by the workers (user and system), in clock ticks."""
+        total = 0
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime and stime
+        return total
+
     def worker_memory(self):
         workers = []
         for pid in self.worker_pids():
@@ -671,7 +733,11 @@ def measure_site(database, papers, options, driver, workdir, postgres):
     build_seconds = manage(env, "load_demo", "--papers", str(papers))
     say(f"load_demo --papers {papers}: {build_seconds:.1f} s (the whole command)")
     site = SiteResult(
-        database=database, papers=papers, build_seconds=build_seconds, load_average=os.getloadavg()
+        database=database,
+        papers=papers,
+        build_seconds=build_seconds,
+        load_average=os.getloadavg(),
+        cpu_check_ms=cpu_check(),
     )
     if database == "postgresql":
         site.vacuum_seconds = postgres.vacuum_analyze()
@@ -707,10 +773,12 @@ def measure_site(database, papers, options, driver, workdir, postgres):
             warm_up(
                 server.base_url, [path for kind in kinds for path in paths[kind][: None if cached else 1]]
             )
+            readings = []
             for kind in [*kinds, STATIC_END]:
                 kind_paths = paths["static" if kind == STATIC_END else kind]
-                site.pages.append(measure_page(driver, server.base_url, kind, cached, kind_paths, options))
-            site.memory[mode] = server.worker_memory()
+                site.pages.append(measure_page(driver, server, kind, cached, kind_paths, options))
+                readings += [{**worker, "after": kind} for worker in server.worker_memory()]
+            site.memory[mode] = {"end": server.worker_memory(), "largest": largest_worker(readings)}
             if cached and options.edits:
                 site.edits = measure_edits(server.base_url, env, options.edits)
             site.server_errors[mode] = server.logged_errors()
@@ -736,7 +804,9 @@ def warm_up(base_url, paths):
             raise RuntimeError(f"{path} answered {status} while warming up")
 
 
-def measure_page(driver, base_url, kind, cached, paths, options):
+def measure_page(driver, server, kind, cached, paths, options):
+    base_url = server.base_url
+    server.wait_until_idle()
     # Loaded first: its connections reach every worker, so that the lone reader then finds
     # each page's rendered Markdown cached in whichever worker serves it, as on a site
     # that has been up for a while.
@@ -748,16 +818,21 @@ def measure_page(driver, base_url, kind, cached, paths, options):
         duration=options.duration,
         timeout=options.timeout,
     )
-    # Requests the driver left in flight when it stopped are still being served: let them
-    # finish before the lone reader starts.
-    time.sleep(min(loaded.max / 1000, 5))
-    alone = driver.run(
-        base_url, paths, connections=1, threads=1, duration=options.alone_duration, timeout=options.timeout
+    # Requests the driver left in flight when it stopped are still being served: the lone
+    # reader starts once they are done.
+    server.wait_until_idle()
+    alone = drive_alone(
+        base_url,
+        paths,
+        duration=options.alone_duration,
+        timeout=options.timeout,
+        min_requests=ALONE_MIN_REQUESTS,
+        max_seconds=max(options.alone_duration, ALONE_MAX_SECONDS),
     )
     result = PageResult(kind=kind, cached=cached, paths=len(set(paths)), alone=alone, loaded=loaded)
     say(
-        f"  {kind:<11} cache {'on ' if cached else 'off'}  alone p50 {alone.p50:7.1f} ms  "
-        f"loaded {loaded.rps:8.1f} rps, p50 {loaded.p50:7.1f} ms, "
+        f"  {kind:<11} cache {'on ' if cached else 'off'}  alone p50 {ms(alone, 'p50', 9)}  "
+        f"loaded {loaded.rps:8.1f} rps, p50 {ms(loaded, 'p50', 9)}, "
         f"errors {loaded.error_count + alone.error_count}"
     )
     return result
@@ -799,6 +874,17 @@ def measure_edits(base_url, env, edits, timeout=10.0):
         editor.stdin.close()
         editor.wait(timeout=30)
     return delays
+
+
+def cpu_check():
+    """Milliseconds a fixed loop of Python takes here (the best of three): a yardstick of
+    how much of a core this machine gives right now. Compare runs with it."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(number * number for number in range(1_000_000))
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
 
 
 def poll_until(url, marker, deadline):
@@ -848,12 +934,12 @@ def parse_options(argv=None):
         "--json", type=Path, default=None, help="where to keep the figures (default bench/out/)"
     )
     parser.add_argument(
-        "--quick", action="store_true", help="a smoke run: 1,000 notes on SQLite, 2 s per page (1 s alone)"
+        "--quick", action="store_true", help="a smoke run: 1,000 notes on SQLite, 1 s per page and reader"
     )
     options = parser.parse_args(argv)
     if options.quick:
         options.sizes, options.databases = "1000", "sqlite"
-        options.duration, options.alone_duration, options.samples, options.edits = 2, 1, 5, 1
+        options.duration, options.alone_duration, options.samples, options.edits = 1, 1, 5, 1
     options.sizes = [int(size.replace("_", "")) for size in options.sizes.split(",")]
     options.databases = [name.strip() for name in options.databases.split(",")]
     options.pages = [name.strip() for name in options.pages.split(",")]
@@ -893,7 +979,8 @@ def main(argv=None):
         say(
             f"load driver: {driver.name}; loaded: {options.connections} connections from {options.threads} "
             f"threads, {options.duration} s per page; "
-            f"alone: 1 connection, {options.alone_duration} s per page"
+            f"alone: 1 connection, at least {options.alone_duration} s "
+            f"and {ALONE_MIN_REQUESTS} answers per page"
         )
         try:
             for database in options.databases:
@@ -912,7 +999,7 @@ def report_site(site):
     say(
         f"\n{site.database}, {site.papers:,} notes (load_demo {site.build_seconds:.1f} s; load average "
         + " ".join(f"{value:.2f}" for value in site.load_average)
-        + " when it began)"
+        + f" when it began, CPU check {site.cpu_check_ms:.0f} ms)"
     )
     say(site_table(site))
     say("memory per worker after the load:")

@@ -163,7 +163,7 @@ def test_quick_is_a_small_run_on_sqlite_and_the_static_file_is_always_driven():
         ["--sizes", "1_000,10000", "--pages", "note,search", "--databases", "postgresql"]
     )
 
-    assert (quick.sizes, quick.databases, quick.duration) == ([1000], ["sqlite"], 2)
+    assert (quick.sizes, quick.databases, quick.duration) == ([1000], ["sqlite"], 1)
     assert chosen.sizes == [1000, 10000]
     assert chosen.pages == ["static", "note", "search"]
     with pytest.raises(SystemExit):
@@ -175,3 +175,24 @@ def test_only_a_bench_database_is_ever_dropped():
         run.Postgres("postgres://postgres@127.0.0.1:5432/notes")
 
     assert run.Postgres("postgres://postgres@127.0.0.1:5432/bench_run").maintenance_url.endswith("/postgres")
+
+
+def test_a_page_that_never_answered_misses_its_budget_and_shows_no_time():
+    silent = measurement(p50=0.0, p95=0.0, requests=0, timeout=3)
+
+    assert run.uncached_verdict("note", silent) == ("p50 ≤ 50 ms", False)
+    assert run.ms(silent, "p50").strip() == "—"
+    assert run.ms(measurement(p50=3.25), "p50") == "   3.2ms"
+
+
+def test_memory_shows_each_worker_at_the_end_and_the_largest_seen():
+    young = {"pid": 12, "age_seconds": 2.0, "rss_kib": 45_000, "pss_kib": 15_000, "uss_kib": 4_000}
+    grown = {"pid": 11, "age_seconds": 40.0, "rss_kib": 76_800, "pss_kib": 60_000, "uss_kib": 56_320}
+    site = run.SiteResult(database="sqlite", papers=1000, build_seconds=1.0)
+    site.memory = {"on": {"end": [young], "largest": run.largest_worker([young, {**grown, "after": "note"}])}}
+
+    lines = run.memory_table(site).splitlines()
+
+    assert lines[0].split()[-3:] == ["USS", "3.9", "MiB"]
+    assert "largest seen  worker      11, up    40 s, after note:" in lines[1]
+    assert lines[1].split()[-9:] == ["RSS", "75.0", "MiB", "PSS", "58.6", "MiB", "USS", "55.0", "MiB"]
