@@ -933,6 +933,7 @@ def parse_options(argv=None):
     parser.add_argument(
         "--json", type=Path, default=None, help="where to keep the figures (default bench/out/)"
     )
+    parser.add_argument("--report", type=Path, default=None, help="print the tables of a saved run, and stop")
     parser.add_argument(
         "--quick", action="store_true", help="a smoke run: 1,000 notes on SQLite, 1 s per page and reader"
     )
@@ -953,6 +954,13 @@ def parse_options(argv=None):
 
 def main(argv=None):
     options = parse_options(argv)
+    if options.report:
+        saved = json.loads(options.report.read_text())
+        sites = sites_from_json(saved)
+        for site in sites:
+            report_site(site)
+        report_all(sites, saved["machine"])
+        return
     if options.driver == "python" or (options.driver == "auto" and not shutil.which("wrk")):
         driver = PythonDriver()
     else:
@@ -972,6 +980,7 @@ def main(argv=None):
         f"SQLite {about['sqlite']}" + (f" · PostgreSQL {postgres_version}" if postgres_version else "")
     )
     say("load average at the start: " + " ".join(f"{value:.2f}" for value in about["load_average"]))
+    out = options.json or ROOT / "bench" / "out" / f"load-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
     sites = []
     with tempfile.TemporaryDirectory(prefix="paper-notes-bench-") as workdir:
         workdir = Path(workdir)
@@ -988,11 +997,40 @@ def main(argv=None):
                     site = measure_site(database, papers, options, driver, workdir, postgres)
                     sites.append(site)
                     report_site(site)
+                    about["load_average_at_end"] = os.getloadavg()
+                    save(out, about, driver, options, sites)  # a long run keeps what it measured
         finally:
             if postgres and "postgresql" in options.databases:
                 postgres.drop()
-    about["load_average_at_end"] = os.getloadavg()
-    report_all(sites, about, options, driver)
+    report_all(sites, about)
+    if sites:
+        say(f"figures kept in {out}; `python bench/run.py --report {out}` prints them again")
+
+
+def save(out, about, driver, options, sites):
+    out.parent.mkdir(parents=True, exist_ok=True)
+    options_kept = {key: value for key, value in vars(options).items() if key not in ("json", "report")}
+    figures = {
+        "machine": about,
+        "driver": driver.name,
+        "options": options_kept,
+        "sites": [asdict(s) for s in sites],
+    }
+    out.write_text(json.dumps(figures, indent=1, default=str))
+
+
+def sites_from_json(saved):
+    """The SiteResults of a run saved by save()."""
+    sites = []
+    for raw in saved["sites"]:
+        pages = [
+            PageResult(
+                **{**page, "alone": Measurement(**page["alone"]), "loaded": Measurement(**page["loaded"])}
+            )
+            for page in raw["pages"]
+        ]
+        sites.append(SiteResult(**{**raw, "pages": pages, "load_average": tuple(raw["load_average"])}))
+    return sites
 
 
 def report_site(site):
@@ -1010,7 +1048,7 @@ def report_site(site):
         say("bench/pages.py on the same database (in-process, no HTTP):\n" + site.in_process)
 
 
-def report_all(sites, about, options, driver):
+def report_all(sites, about):
     if not sites:
         return
     for database in dict.fromkeys(site.database for site in sites):
@@ -1019,22 +1057,6 @@ def report_all(sites, about, options, driver):
     say("\nBudgets")
     say(budget_summary(sites))
     say("load average at the end: " + " ".join(f"{value:.2f}" for value in about["load_average_at_end"]))
-    out = options.json or ROOT / "bench" / "out" / f"load-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    options_kept = {key: value for key, value in vars(options).items() if key != "json"}
-    out.write_text(
-        json.dumps(
-            {
-                "machine": about,
-                "driver": driver.name,
-                "options": options_kept,
-                "sites": [asdict(s) for s in sites],
-            },
-            indent=1,
-            default=str,
-        )
-    )
-    say(f"figures kept in {out}")
 
 
 if __name__ == "__main__":

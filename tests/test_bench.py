@@ -1,6 +1,9 @@
 """The load benchmark's own arithmetic (bench/run.py): reading wrk, percentiles, memory,
 budgets and tables. No server is started and no load is driven here."""
 
+import json
+from dataclasses import asdict
+
 import pytest
 
 from bench import run
@@ -196,3 +199,15 @@ def test_memory_shows_each_worker_at_the_end_and_the_largest_seen():
     assert lines[0].split()[-3:] == ["USS", "3.9", "MiB"]
     assert "largest seen  worker      11, up    40 s, after note:" in lines[1]
     assert lines[1].split()[-9:] == ["RSS", "75.0", "MiB", "PSS", "58.6", "MiB", "USS", "55.0", "MiB"]
+
+
+def test_a_saved_run_reads_back_as_it_was_measured():
+    site = run.SiteResult(
+        database="postgresql", papers=10_000, build_seconds=12.5, load_average=(1.0, 2.0, 3.0)
+    )
+    site.pages = [page("static", cached=False, rps=2000), page("note", cached=False, alone_p50=19.0, read=2)]
+    site.edits = [0.12, 0.3]
+
+    saved = json.loads(json.dumps({"sites": [asdict(site)]}))
+
+    assert run.sites_from_json(saved) == [site]
