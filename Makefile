@@ -51,7 +51,7 @@ check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The load benchmark (docs/performance.md): minutes, so not part of `make test`.
-# `make bench ARGS=--quick` is a one-minute smoke run; ARGS takes any option of bench/run.py.
+# `make bench ARGS=--quick` is a smoke run of a minute or two; ARGS takes any option of bench/run.py.
 # Load comes from wrk, installed here when missing and apt-get can; without it the bench
 # uses a load driver of its own, in Python, and says so.
 bench: $(VENV)/.installed-run

@@ -1,8 +1,8 @@
 """The load benchmark: the site served by gunicorn with production settings, on SQLite
 and on PostgreSQL, at 1,000, 10,000 and 100,000 notes. See docs/performance.md.
 
-    python bench/run.py                       # everything: minutes (about 40 on 2 cores)
-    python bench/run.py --quick               # a smoke run: 1,000 notes, SQLite, about a minute
+    python bench/run.py                       # everything: about 50 minutes on 2 cores
+    python bench/run.py --quick               # a smoke run: 1,000 notes, SQLite, a minute or two
     python bench/run.py --databases sqlite --sizes 1000,10000 --duration 10
 
 For each database and size it builds a fresh site in a throwaway database (migrate,
@@ -288,7 +288,7 @@ def site_table(site):
             f"{ms(loaded, 'p50')} {ms(loaded, 'p95')} {ms(loaded, 'p99')} {errors:>6} │ "
             f"{alone.requests:>7} {ms(alone, 'p50')} {ms(alone, 'p95')} {ms(alone, 'p99')} │ {verdict}"
         )
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def growth_table(sites, database):
