@@ -10,7 +10,7 @@ PORT ?= 8000
 # A laptop default: debug on, so no secret key is needed. Production sets its own.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format check migrate demo clean
+.PHONY: run test lint format check migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,17 @@ format: $(VENV)/.installed-dev
 check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The load benchmark (docs/performance.md): minutes, so not part of `make test`.
+# `make bench ARGS=--quick` is a smoke run of a minute or two; ARGS takes any option of bench/run.py.
+# Load comes from wrk, installed here when missing and apt-get can; without it the bench
+# uses a load driver of its own, in Python, and says so.
+bench: $(VENV)/.installed-run
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -q wrk >/dev/null 2>&1 || \
+		  { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wrk >/dev/null 2>&1; }; }; } || \
+		echo "wrk is not installed and could not be: the bench drives load with its own Python driver."
+	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

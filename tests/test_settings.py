@@ -63,6 +63,16 @@ def test_production_settings_from_the_environment():
     assert "postgresql" in result.stdout
 
 
+def test_static_files_are_gathered_where_the_environment_says(tmp_path):
+    code = "import notesite.settings as s; print(s.STATIC_ROOT)"
+
+    chosen = run_clean(sys.executable, "-c", code, DJANGO_DEBUG="1", DJANGO_STATIC_ROOT=str(tmp_path))
+    default = run_clean(sys.executable, "-c", code, DJANGO_DEBUG="1")
+
+    assert chosen.stdout.strip() == str(tmp_path)
+    assert default.stdout.strip() == str(ROOT / "staticfiles")
+
+
 def test_a_bad_number_is_a_clear_error():
     result = load_settings(DJANGO_DEBUG="1", PAPERS_PER_PAGE="many")
 
