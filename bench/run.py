@@ -721,6 +721,8 @@ def measure_site(database, papers, options, driver, workdir, postgres):
         DJANGO_DEBUG=0,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain HTTP on the loopback, as behind a TLS proxy: no redirect to https.
+        DJANGO_SECURE_SSL_REDIRECT=0,
         DATABASE_URL=database_url,
         DJANGO_STATIC_ROOT=folder / "static",
         CACHE_URL=options.cache_url,

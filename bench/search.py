@@ -32,6 +32,8 @@ from urllib.parse import parse_qsl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "notesite.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
+# Plain HTTP, as behind a TLS proxy: the test client asks for pages over http.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
 
 import django
