@@ -99,24 +99,21 @@ class PaperFilter(django_filters.FilterSet):
             return None
         return search_query.parse(self.form.cleaned_data.get("q")) or None
 
-    def results(self, *, window):
-        """What to page through: with a search, its matches (best first unless another
-        order is chosen), which also count themselves by venue, area and topic (see
-        papers/search.py); `window` is the (start, stop) of the page asked for."""
+    def results(self):
+        """What to page through: with a search, its best matches (best first unless
+        another order is chosen), which also count themselves by venue, area and topic
+        (see papers/search.py)."""
         query = self.search_query
         if query is None:
             return self.qs
-        papers = self.qs.defer(None)  # the bodies too, for the snippets
         objects = self.objects
-        chosen_order = self.form.cleaned_data.get("sort") not in (None, "", "relevance")
         return search.SearchResults(
-            papers,
+            self.qs.defer(None),  # the bodies too, for the snippets
             query,
-            window=window,
             venues=objects["venue"],
             areas=objects["area"],
             topics=objects["topic"],
-            ordered=search.matching(papers, query) if chosen_order else None,
+            chosen_order=self.form.cleaned_data.get("sort") not in (None, "", "relevance"),
         )
 
     def filter_has_code(self, queryset, name, value):
