@@ -125,8 +125,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # memory a random read costs about as much as a sequential one. With the default,
     # a search for a common word scans and decompresses every note's vector instead of
     # using the GIN index (measured: 300 ms against 30 ms at 100,000 notes).
+    #
+    # Parallel workers: none by default. A page's queries read a few thousand rows at
+    # most; starting workers for them costs more than they save, and takes the cores
+    # other requests need (measured on 2 busy cores: a search waited 99 ms for its
+    # workers to start, for 17 ms of work).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c random_page_cost={os.environ.get('DJANGO_PG_RANDOM_PAGE_COST', '1.1')}"
+        f" -c max_parallel_workers_per_gather={env_int('DJANGO_PG_PARALLEL_WORKERS', 0)}"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
