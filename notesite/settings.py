@@ -227,7 +227,7 @@ PAPERS_PER_PAGE = env_int("PAPERS_PER_PAGE", 100)
 SEARCH_RESULTS_PER_PAGE = env_int("SEARCH_RESULTS_PER_PAGE", 20)
 # A search lists and counts at most this many matches, the best ones: its work stays
 # bounded however common its words are. Narrowing it (a venue, a topic…) lists others.
-SEARCH_MATCH_LIMIT = env_int("SEARCH_MATCH_LIMIT", 1000)
+SEARCH_MATCH_LIMIT = env_int("SEARCH_MATCH_LIMIT", 500)
 # Notes shown under each area on a venue page before "browse all N".
 VENUE_PAGE_NOTES_PER_AREA = env_int("VENUE_PAGE_NOTES_PER_AREA", 3)
 
