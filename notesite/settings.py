@@ -144,8 +144,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # memory a random read costs about as much as a sequential one. With the default,
     # a search for a common word scans and decompresses every note's vector instead of
     # using the GIN index (measured: 300 ms against 30 ms at 100,000 notes).
+    #
+    # Parallel workers: none by default. A page's queries read a few thousand rows at
+    # most; starting workers for them costs more than they save, and takes the cores
+    # other requests need (measured on 2 busy cores: a search waited 99 ms for its
+    # workers to start, for 17 ms of work).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c random_page_cost={os.environ.get('DJANGO_PG_RANDOM_PAGE_COST', '1.1')}"
+        f" -c max_parallel_workers_per_gather={env_int('DJANGO_PG_PARALLEL_WORKERS', 0)}"
     )
     # Give up on an unreachable server quickly (libpq's default is to wait for ever,
     # psycopg's 130 s), so that a reader gets the "back soon" page in about 2 s instead
@@ -379,6 +385,9 @@ TOP_TOPICS_MIN_COUNT = env_int("TOP_TOPICS_MIN_COUNT", 2)
 PAPERS_PER_PAGE = env_int("PAPERS_PER_PAGE", 100)
 # Search results per page: each shows a snippet, so fewer than a plain list.
 SEARCH_RESULTS_PER_PAGE = env_int("SEARCH_RESULTS_PER_PAGE", 20)
+# A search lists and counts at most this many matches, the best ones: its work stays
+# bounded however common its words are. Narrowing it (a venue, a topic…) lists others.
+SEARCH_MATCH_LIMIT = env_int("SEARCH_MATCH_LIMIT", 500)
 # Notes shown under each area on a venue page before "browse all N".
 VENUE_PAGE_NOTES_PER_AREA = env_int("VENUE_PAGE_NOTES_PER_AREA", 3)
 

@@ -224,9 +224,9 @@ class PaperSearch(models.Model):
 
     Runs of Chinese, Japanese and Korean characters are spelt as their overlapping
     pairs (see papers/search_query.py). Each database indexes these columns its own way,
-    set up by migrations for that database only (0005, 0007, 0008): on SQLite an FTS5
-    table kept in sync by triggers; on PostgreSQL generated, weighted tsvector columns
-    with GIN indexes. papers/search.py queries them.
+    set up by migrations for that database only (0005, 0007–0009): on SQLite an FTS5
+    table kept in sync by triggers, whose rowid is `recency`; on PostgreSQL generated
+    tsvector columns with GIN indexes. papers/search.py queries them.
     """
 
     paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="search")
@@ -234,6 +234,9 @@ class PaperSearch(models.Model):
     tags = models.TextField(help_text="Authors, keywords and topics.")
     summary = models.TextField()
     body = models.TextField()
+    recency = models.BigIntegerField(
+        help_text="Newest first: seconds of publication (0 without a date) × 10⁹ + paper id."
+    )
 
     class Meta:
         verbose_name = "search text"

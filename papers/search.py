@@ -5,10 +5,10 @@ topics; its summary; its body (CJK runs spelt as pairs, see papers/search_query.
 `index_papers()` writes those rows: the bulk writers (import, bulk actions, demo data)
 call it, and the receivers at the end keep single saves and topic changes current.
 
-Each database searches its own index of those rows (migration 0005): SQLite an FTS5
-table ranked by bm25, PostgreSQL a weighted tsvector with a GIN index ranked by
-ts_rank. Both rank title matches highest, then authors, keywords and topics, then the
-summary, then the body; ties go to the newest note.
+Each database searches its own index of those rows (migrations 0005 and 0009): SQLite
+an FTS5 table, PostgreSQL tsvectors with GIN indexes. Both list title matches first,
+then authors, keywords and topics, then the summary, then the body; newest first within
+each, and at most SEARCH_MATCH_LIMIT of them (see "Searching" below).
 
 Snippets are made here, in Python, from the note's text: the same on both databases,
 CJK words included (neither ts_headline nor FTS5's snippet() knows CJK words, and the
@@ -18,10 +18,12 @@ index holds them spelt as pairs), and only for the page of results shown.
 import re
 from collections import Counter
 
+from django.conf import settings
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -30,8 +32,6 @@ from papers.models import Paper, PaperSearch, TaggedPaper, Topic
 from papers.search_query import index_text, is_cjk
 
 INDEX_BATCH = 500
-# ts_rank weights for D (body), C (summary), B (authors, keywords, topics), A (title).
-RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 SNIPPET_LENGTH = 240
 FACET_SIZE = 12
 
@@ -48,7 +48,7 @@ MARKDOWN_EMPHASIS = re.compile(r"[*_~`|]+|\s+")
 
 
 def index_texts(paper, topic_names):
-    """The columns of a paper's PaperSearch row."""
+    """The text columns of a paper's PaperSearch row."""
     tags = " ".join([paper.authors, paper.keywords.replace(",", " "), *topic_names])
     return {
         "title": index_text(paper.title),
@@ -63,9 +63,10 @@ def index_papers(topics_by_paper):
     papers = list(topics_by_paper)
     for start in range(0, len(papers), INDEX_BATCH):
         batch = papers[start : start + INDEX_BATCH]
-        rows = [
-            PaperSearch(paper_id=paper.pk, **index_texts(paper, topics_by_paper[paper])) for paper in batch
-        ]
+        rows = []
+        for paper in batch:
+            texts = index_texts(paper, topics_by_paper[paper])
+            rows.append(PaperSearch(paper_id=paper.pk, recency=recency(paper), **texts))
         # Delete, then insert: on SQLite each fires the trigger that updates the FTS table.
         PaperSearch.objects.filter(paper_id__in=[paper.pk for paper in batch]).delete()
         PaperSearch.objects.bulk_create(rows)
@@ -101,121 +102,202 @@ def _index_renamed_topic(sender, instance, created, raw=False, **kwargs):
 
 # Searching
 #
-# A search runs in two steps: the index gives the ids of the matching papers (cheap: no
-# ranking), and the filtered queryset of the list narrows them. Ranking is by matches in
-# the title, the authors, keywords and topics, and the summary; notes that match only in
-# their bodies follow, newest first. Ranking the bodies too would cost a score for every
-# match (a common word matches most notes) for an order readers cannot tell apart.
+# Results come in tiers: notes whose title holds the whole search, then notes whose
+# title, authors, keywords and topics hold it, then with the summary too, then every
+# other match (the body holds some of it); newest first within a tier. A search reads
+# each tier newest first and stops after `limit` + 1 matches: a common word costs about
+# what a rare one does, and the best `limit` matches are known. A tier is not read at
+# all once the tiers before it hold more than `limit` notes.
+#
+# Why reading `limit` + 1 of each tier is enough: a tier's text includes the text of the
+# tiers before it, so each tier includes their matches. When those number m ≤ limit,
+# the newest `limit` + 1 matches of the tier hold at most m of them, so they hold the
+# newest `limit` + 1 - m of its own: all the list can use.
+#
+# Each database reads a tier newest first its own way (migration 0009):
+# - SQLite: FTS5 tables whose rowid is `recency` (publication second, then id), so
+#   MATCH … ORDER BY rowid DESC walks a term's matches newest first and stops. Tiers 0–2
+#   search a table of the title, tags and summary alone: a word common in bodies has
+#   short lists there.
+# - PostgreSQL: a GIN index on each tier's vector, and an index of public papers newest
+#   first that also holds their venue and area. The planner either walks that index,
+#   filters, and tests each paper's vector until it has enough (a common word), or
+#   reads the few matches from the GIN index and sorts them (a rare one).
+
+RECENCY_SCALE = 10**9  # paper ids stay below this
+# SQLite: each tier's FTS5 table and column filter (None: all of the table's columns).
+# Tiers 0–2 read the table of titles, tags and summaries, where a word common in bodies
+# has a short list; with words excluded, every tier reads the whole note's table, so
+# that NOT sees the body too.
+FTS_TIERS = [
+    ("papers_paper_head_fts", "title"),
+    ("papers_paper_head_fts", "title tags"),
+    ("papers_paper_head_fts", None),
+    ("papers_paper_fts", None),
+]
+FTS_TIERS_EXCLUDING = [
+    ("papers_paper_fts", "title"),
+    ("papers_paper_fts", "title tags"),
+    ("papers_paper_fts", "title tags summary"),
+    ("papers_paper_fts", None),
+]
+# PostgreSQL: each tier's vector in papers_papersearch.
+TIER_VECTORS = ["title_vector", "title_tags_vector", "head_vector", "vector"]
+TIERS = range(len(TIER_VECTORS))
 
 
-def hits_sql(query, *, title_only=False):
-    """SQL and params selecting the ids of the papers whose text matches `query`."""
+def recency(paper):
+    """The paper's place in newest-first order, SQLite's FTS5 rowid: its publication
+    second (0 without a date), then its id. Migration 0009 computes it in SQL too."""
+    seconds = int(paper.published_at.timestamp()) if paper.published_at else 0
+    return seconds * RECENCY_SCALE + paper.pk
+
+
+def newest_public_recency():
+    """No public paper's recency is higher: an FTS5 scan may start there, past notes
+    scheduled for later (they would head every newest-first scan, only to be filtered out)."""
+    return (int(timezone.now().timestamp()) + 1) * RECENCY_SCALE - 1
+
+
+def hits_sql(query):
+    """SQL and params selecting the ids of the papers whose text matches `query`, in no order."""
     if connection.vendor == "sqlite":
-        expression = search_query.fts5_expression(query, column="title" if title_only else None)
-        return "SELECT rowid FROM papers_paper_fts WHERE papers_paper_fts MATCH %s", [expression]
+        sql = """SELECT s.paper_id FROM papers_paper_fts
+            JOIN papers_papersearch s ON s.recency = papers_paper_fts.rowid
+            WHERE papers_paper_fts MATCH %s"""
+        return sql, [search_query.fts5_expression(query)]
     if connection.vendor == "postgresql":
-        tsquery = search_query.tsquery_expression(query)
-        # Titles alone have their own GIN index (migration 0008).
-        document = "to_tsvector('english'::regconfig, title)" if title_only else "vector"
-        where = f"{document} @@ to_tsquery('english'::regconfig, %s)"
-        return f"SELECT paper_id FROM papers_papersearch WHERE {where}", [tsquery]  # noqa: S608
+        sql = "SELECT paper_id FROM papers_papersearch WHERE vector @@ to_tsquery('english'::regconfig, %s)"
+        return sql, [search_query.tsquery_expression(query)]
     return "SELECT NULL WHERE FALSE", []
 
 
-def matching(papers, query, *, title_only=False):
+def matching(papers, query):
     """`papers` narrowed to those matching `query` (a search_query.Query); order unchanged."""
     if not query:
         return papers.none()
     # hits_sql() is fixed text; what the reader typed goes in as a parameter.
-    return papers.filter(pk__in=RawSQL(*hits_sql(query, title_only=title_only)))  # noqa: S611
+    return papers.filter(pk__in=RawSQL(*hits_sql(query)))  # noqa: S611
 
 
 # The SQL below is fixed text and SQL Django wrote for a queryset; everything a reader
 # typed goes in as parameters. Hence the S608 exemptions.
 
+FILTERED_FIELDS = ["pk", "published_at", "venue_id", "area_id"]  # what `filtered` holds
+# Newest first, on the `newest` column of tier_sql(): unique on SQLite (recency), ties
+# by id on PostgreSQL (publication time).
+NEWEST_FIRST = "newest DESC, id DESC"
 
-def _search_sql(papers, query):
-    """One statement for a page of results and the counts, with its params (the window's
-    size and start go last).
 
-    The matching papers of the filtered queryset `papers` are found once (MATERIALIZED),
-    then read three ways. Its rows: (0, paper id, NULL, score, published_at, NULL) for
-    the papers of the window, in no set order; (1, venue id, area id, NULL, NULL, count);
-    (2, topic id, NULL, NULL, NULL, count).
-    """
-    columns = ["pk", "published_at", "venue_id", "area_id"]  # selected as these names
+def tier_sql(query, tier, *, limit):
+    """SQL and params: (id, venue_id, area_id, newest) of the papers of `filtered` (a
+    common table expression of FILTERED_FIELDS) matching `query` in tier `tier` (0–3),
+    newest first, at most `limit` (an SQL expression)."""
     if connection.vendor == "sqlite":
-        # The papers whose ids the FTS index gives, checked against the filters through
-        # the covering index; ranked by FTS5's rank (bm25 with the column weights of
-        # migration 0005, lower is better) over the title, tags and summary only.
-        found_sql, found_params = _sql(matching(papers, query), columns)
-        ctes = f"""
-            head AS MATERIALIZED (
-                SELECT rowid AS id, -rank AS score FROM papers_paper_fts WHERE papers_paper_fts MATCH %s
-            ),
-            matched AS MATERIALIZED (
-                SELECT f.pk AS id, f.published_at, f.venue_id, f.area_id, h.score
-                FROM ({found_sql}) f
-                LEFT JOIN head h ON h.id = f.pk
-            )"""  # noqa: S608
-        params = [search_query.fts5_expression(query, column="title tags summary"), *found_params]
-    else:
-        # The matches come from the GIN index first (MATERIALIZED): joined freely, the
-        # planner may test the vector of every paper a filter leaves, one by one.
-        filtered_sql, filtered_params = _sql(papers, columns)
-        tsquery = search_query.tsquery_expression(query)
-        ctes = f"""
-            hits AS MATERIALIZED (
-                SELECT paper_id,
-                    NULLIF(ts_rank(%s::real[], rank_vector, to_tsquery('english'::regconfig, %s)), 0) AS score
-                FROM papers_papersearch
-                WHERE vector @@ to_tsquery('english'::regconfig, %s)
-            ),
-            matched AS MATERIALIZED (
-                SELECT f.pk AS id, f.published_at, f.venue_id, f.area_id, h.score
-                FROM hits h JOIN ({filtered_sql}) f ON f.pk = h.paper_id
-            )"""  # noqa: S608
-        params = [RANK_WEIGHTS, tsquery, tsquery, *filtered_params]
+        table, columns = (FTS_TIERS_EXCLUDING if query.excluded else FTS_TIERS)[tier]
+        # FTS5 cannot be aliased in MATCH here (SQLite 3.40): the table is named.
+        sql = f"""
+            SELECT f.pk AS id, f.venue_id, f.area_id, {table}.rowid AS newest
+            FROM {table}
+            JOIN papers_papersearch s ON s.recency = {table}.rowid
+            JOIN filtered f ON f.pk = s.paper_id
+            WHERE {table} MATCH %s AND {table}.rowid <= %s
+            ORDER BY {table}.rowid DESC
+            LIMIT {limit}"""  # noqa: S608
+        return sql, [search_query.fts5_expression(query, columns=columns), newest_public_recency()]
+    condition, params = tier_condition(query, tier)
     sql = f"""
-        WITH {ctes}
-        SELECT * FROM (
-            SELECT 0, id, CAST(NULL AS BIGINT), score, published_at, CAST(NULL AS BIGINT) FROM matched
-            ORDER BY score IS NULL, score DESC, published_at DESC, id DESC
-            LIMIT %s OFFSET %s
-        ) page
+        SELECT f.pk AS id, f.venue_id, f.area_id, f.published_at AS newest
+        FROM filtered f
+        JOIN papers_papersearch s ON s.paper_id = f.pk
+        WHERE {condition}
+        ORDER BY f.published_at DESC, f.pk DESC
+        LIMIT {limit}"""  # noqa: S608
+    return sql, params
+
+
+def tier_condition(query, tier):
+    """PostgreSQL: SQL and params testing a search row `s` for a match in tier `tier`."""
+    wanted, excluded = search_query.tsquery_parts(query)
+    condition, params = f"s.{TIER_VECTORS[tier]} @@ to_tsquery('english'::regconfig, %s)", [wanted]
+    if excluded:
+        condition += " AND NOT s.vector @@ to_tsquery('english'::regconfig, %s)"
+        params.append(excluded)
+    return condition, params
+
+
+def _search_sql(papers, query, limit):
+    """One statement for the best `limit` + 1 matches of the filtered queryset `papers`
+    and the counts of the best `limit`, with its params.
+
+    Its rows: (0, paper id, NULL, place in the list) for each match found, in no set order;
+    (1, venue id, area id, count); (2, topic id, NULL, count).
+    """
+    limit = int(limit)
+    filtered_sql, params = _sql(papers, FILTERED_FIELDS)
+    ctes = [f"filtered AS NOT MATERIALIZED ({filtered_sql})"]
+    for tier in TIERS:
+        # Read only while the tiers before hold `limit` or fewer (see above).
+        enough_before = " AND ".join(f"(SELECT COUNT(*) FROM tier{n}) <= {limit}" for n in range(tier))  # noqa: S608
+        if connection.vendor == "sqlite":
+            # SQLite skips a scan whose LIMIT is 0; a condition in WHERE is tested row by row.
+            size = f"CASE WHEN {enough_before} THEN {limit + 1} ELSE 0 END" if tier else limit + 1
+            sql, tier_params = tier_sql(query, tier, limit=size)
+        else:
+            # PostgreSQL tests a condition on no column once, and skips the scan if false.
+            sql, tier_params = tier_sql(query, tier, limit=limit + 1)
+            if tier:
+                sql = f"SELECT * FROM ({sql}) scan WHERE {enough_before}"  # noqa: S608
+        ctes.append(f"tier{tier} AS MATERIALIZED ({sql})")
+        params += tier_params
+    found = " UNION ALL ".join(f"SELECT {tier} AS tier, * FROM tier{tier}" for tier in TIERS)  # noqa: S608
+    sql = f"""
+        WITH {", ".join(ctes)},
+        best AS MATERIALIZED (
+            SELECT id, venue_id, area_id,
+                ROW_NUMBER() OVER (ORDER BY MIN(tier), {NEWEST_FIRST}) AS place
+            FROM ({found}) found
+            GROUP BY id, venue_id, area_id, newest
+            ORDER BY place
+            LIMIT {limit + 1}
+        ),
+        listed AS MATERIALIZED (SELECT * FROM best WHERE place <= {limit})
+        SELECT 0, id, NULL, place FROM best
         UNION ALL
-        SELECT 1, venue_id, area_id, NULL, NULL, COUNT(*) FROM matched GROUP BY venue_id, area_id
+        SELECT 1, venue_id, area_id, COUNT(*) FROM listed GROUP BY venue_id, area_id
         UNION ALL
-        SELECT 2, t.tag_id, NULL, NULL, NULL, COUNT(*)
-        FROM matched m CROSS JOIN papers_taggedpaper t
-        WHERE t.content_object_id = m.id
+        SELECT 2, t.tag_id, NULL, COUNT(*)
+        FROM listed l CROSS JOIN papers_taggedpaper t  -- in this order, on SQLite too
+        WHERE t.content_object_id = l.id
         GROUP BY t.tag_id"""  # noqa: S608
     return sql, params
 
 
 class SearchResults:
-    """The papers of a filtered queryset that match a search, best first, with their
+    """The best matches of a search among the papers of a filtered queryset, with their
     counts by venue, area and topic: a sequence a Paginator pages through.
 
-    One statement gives a page and the counts (`_search_sql`); it is run for the page
-    the reader asked for, when the Paginator first asks how many results there are,
-    and again only if that page does not exist. A page's papers are then one fetch.
+    At most `settings.SEARCH_MATCH_LIMIT` matches are listed and counted: the best ones
+    (see above). `more` tells whether others exist; narrowing the search (a venue, an
+    area, a topic, another word) then lists them. One statement finds the matches and
+    their counts, when the Paginator first asks how many there are; a page's papers are
+    then one fetch, best first or in the order of the queryset when another is chosen.
     """
 
-    def __init__(self, papers, query, *, window, venues, areas, topics, ordered=None):
-        self.papers = papers  # filtered, for the list (select_related, annotations)
+    def __init__(self, papers, query, *, venues, areas, topics, chosen_order=False):
+        self.papers = papers  # filtered, for the list (select_related, annotations, order)
         self.query = query
-        self.window = window  # (start, stop) of the page asked for
         self.names = {"venue": venues, "area": areas, "topic": topics}  # objects by id
-        self.ordered = ordered  # the matches in another order than best first, if chosen
-        self._windows = []  # (start, stop, ids) of each window run
-        self._count = None
+        self.chosen_order = chosen_order
+        self.limit = settings.SEARCH_MATCH_LIMIT
+        self.more = False
         self.facets = None
+        self._ids = None  # the listed ids, best first
 
     def count(self):
-        if self._count is None:
-            self._run(*self.window)
-        return self._count
+        if self._ids is None:
+            self._run()
+        return len(self._ids)
 
     def __len__(self):
         return self.count()
@@ -223,42 +305,30 @@ class SearchResults:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("SearchResults pages by slices only")
-        if self.ordered is not None:
-            return list(self.ordered[window])
-        start, stop = window.start or 0, window.stop
-        ids = self._ids(start, stop)
+        self.count()
+        if self.chosen_order:
+            return list(self.papers.filter(pk__in=self._ids)[window])
+        ids = self._ids[window]
         by_id = self.papers.order_by().in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
-    def _ids(self, start, stop):
-        for run_start, run_stop, ids in self._windows:
-            if run_start <= start and stop <= run_stop:
-                return ids[start - run_start : stop - run_start]
-        self._run(start, stop)
-        return self._windows[-1][2]
-
-    def _run(self, start, stop):
-        sql, params = _search_sql(self.papers, self.query)
-        size = stop - start if stop is not None else 2**62
+    def _run(self):
+        sql, params = _search_sql(self.papers, self.query, self.limit)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, size, start])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-        # The page's order, as in the SQL: score (none last), then newest, then id.
-        page = sorted((row for row in rows if row[0] == 0), key=lambda row: (row[4], row[1]), reverse=True)
-        page.sort(key=lambda row: (row[3] is None, -(row[3] or 0)))
-        self._windows.append((start, stop, [row[1] for row in page]))
-        if self._count is None:
-            venues, areas = Counter(), Counter()
-            for _, venue_id, area_id, _, _, count in (row for row in rows if row[0] == 1):
-                venues[venue_id] += count
-                areas[area_id] += count
-            topics = {row[1]: row[5] for row in rows if row[0] == 2}
-            self._count = sum(venues.values())
-            self.facets = {
-                "venue": _named(venues, self.names["venue"]),
-                "area": _named(areas, self.names["area"]),
-                "topic": _named(topics, self.names["topic"]),
-            }
+        found = sorted((row for row in rows if row[0] == 0), key=lambda row: row[3])
+        self.more = len(found) > self.limit
+        self._ids = [row[1] for row in found[: self.limit]]
+        venues, areas = Counter(), Counter()
+        for _, venue_id, area_id, count in (row for row in rows if row[0] == 1):
+            venues[venue_id] += count
+            areas[area_id] += count
+        self.facets = {
+            "venue": _named(venues, self.names["venue"]),
+            "area": _named(areas, self.names["area"]),
+            "topic": _named({row[1]: row[3] for row in rows if row[0] == 2}, self.names["topic"]),
+        }
 
 
 def _sql(papers, fields):
@@ -357,16 +427,10 @@ def suggestions(text, *, limit=10):
     query = search_query.parse(text)
     if not query:
         return []
-    # The matching titles first, then the newest public ones among them: left to itself,
-    # a planner may walk every public paper newest first and test each title.
-    hits, hit_params = hits_sql(query, title_only=True)
-    public, public_params = _sql(Paper.objects.published(), ["pk", "published_at"])
-    sql = f"""
-        WITH hits(id) AS MATERIALIZED ({hits})
-        SELECT f.pk FROM ({public}) f JOIN hits h ON h.id = f.pk
-        ORDER BY f.published_at DESC, f.pk DESC LIMIT %s"""  # noqa: S608
+    public, params = _sql(Paper.objects.published(), FILTERED_FIELDS)
+    title_sql, title_params = tier_sql(query, 0, limit=int(limit))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*hit_params, *public_params, limit])
+        cursor.execute(f"WITH filtered AS NOT MATERIALIZED ({public}) {title_sql}", [*params, *title_params])
         ids = [row[0] for row in cursor.fetchall()]
     fields = ["title", "slug", "venue__slug", "venue__name", "area__slug"]
     papers = Paper.objects.select_related("venue", "area").only(*fields).in_bulk(ids)

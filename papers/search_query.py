@@ -135,17 +135,22 @@ def parse(text, *, prefix_last=True):
 # SQLite FTS5
 
 
-def fts5_expression(query, *, column=None):
-    """The FTS5 MATCH expression of `query`; every token is quoted, so none is an operator."""
+def fts5_expression(query, *, columns=None):
+    """The FTS5 MATCH expression of `query`; every token is quoted, so none is an operator.
+
+    With `columns` ("title tags", say), the words must match within those columns;
+    excluded words leave a note out wherever they appear in it.
+    """
 
     def term(t):
-        phrase = '"' + " ".join(t.tokens) + '"' + ("*" if t.prefix else "")
-        return f"{{{column}}} : {phrase}" if column else phrase
+        return '"' + " ".join(t.tokens) + '"' + ("*" if t.prefix else "")
 
     def group(g):
         return "(" + " OR ".join(term(t) for t in g) + ")"
 
     expression = " AND ".join(group(g) for g in query.groups)
+    if columns:
+        expression = f"{{{columns}}} : ({expression})"
     for t in query.excluded:
         expression = f"({expression}) NOT {term(t)}"
     return expression
@@ -154,7 +159,7 @@ def fts5_expression(query, *, column=None):
 # PostgreSQL tsquery
 
 
-def tsquery_expression(query, *, weights=""):
+def tsquery_expression(query):
     """The raw tsquery of `query`, for to_tsquery() with the index's text configuration.
 
     Tokens are letters and digits only, each quoted, so none is an operator; the
@@ -164,13 +169,18 @@ def tsquery_expression(query, *, weights=""):
     def term(t):
         lexemes = [f"'{token}'" for token in t.tokens]
         if t.prefix:
-            lexemes[-1] += ":*" + weights
-        elif weights:
-            lexemes[-1] += ":" + weights
-        if weights:
-            lexemes[:-1] = [f"{lexeme}:{weights}" for lexeme in lexemes[:-1]]
+            lexemes[-1] += ":*"
         return "(" + " <-> ".join(lexemes) + ")"
 
     parts = ["(" + " | ".join(term(t) for t in g) + ")" for g in query.groups]
     parts += ["!" + term(t) for t in query.excluded]
     return " & ".join(parts)
+
+
+def tsquery_parts(query):
+    """(the words that must match, any excluded word or None) as raw tsqueries. A tier's
+    vector holds only part of a note, so its words are looked for there and excluded
+    words in the whole note."""
+    wanted = tsquery_expression(Query(query.groups))
+    excluded = tsquery_expression(Query((query.excluded,))) if query.excluded else None
+    return wanted, excluded

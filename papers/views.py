@@ -9,7 +9,7 @@ from papers import search, search_query, seo, site_counts
 from papers.filters import PaperFilter
 from papers.markdown import note_body, summaries
 from papers.models import Paper, Topic
-from papers.pagination import KeysFirst, VenueByVenue, paginate, requested_page
+from papers.pagination import KeysFirst, VenueByVenue, paginate
 
 
 def get_paper(request, venue, paper):
@@ -91,15 +91,15 @@ def paper_list(request):
     """Every public paper, filtered by django-filter, and searched when `q` is given.
 
     Invalid filter values are shown next to their fields, with a 400 status; the
-    valid ones still apply, so the reader keeps a useful list. A search adds a snippet
-    to each result and the counts of the results by venue, area and topic.
+    valid ones still apply, so the reader keeps a useful list. A search lists its best
+    matches (at most SEARCH_MATCH_LIMIT), with a snippet each and their counts by venue,
+    area and topic.
     """
     papers = Paper.objects.published().for_list().with_rating().in_title_order()
     filterset = PaperFilter(request.GET, queryset=papers)
     query = filterset.search_query
     per_page = settings.SEARCH_RESULTS_PER_PAGE if query else settings.PAPERS_PER_PAGE
-    number = requested_page(request)
-    results = filterset.results(window=((number - 1) * per_page, number * per_page))
+    results = filterset.results()
     # Every public note, unfiltered: the site's counts know how many without counting.
     chosen = [value for name, value in filterset.form.cleaned_data.items() if name != "sort" and value]
     count = site_counts.site_counts(request).papers() if not (chosen or filterset.errors) else None
@@ -122,6 +122,8 @@ def paper_list(request):
             "page": page,
             "query": query,
             "facet_groups": facet_groups,
+            # Set when more notes match than a search lists (SEARCH_MATCH_LIMIT).
+            "match_limit": results.limit if query and results.more else None,
             "breadcrumbs": seo.crumbs(("All notes", request.path)),
             "meta_title": f"“{text}” · All notes" if text else "All notes",
             "meta_description": "Every note, filtered by venue, area, topic, year, presentation and rating.",

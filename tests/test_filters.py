@@ -1,7 +1,9 @@
 """The /papers/ list: each filter, sorting, and bad values."""
 
 import pytest
+from django import forms
 
+from papers import filters
 from tests.factories import AreaFactory, PaperFactory, VenueFactory
 from tests.helpers import paper_titles
 
@@ -126,3 +128,20 @@ def test_form_keeps_the_chosen_values(client, papers):
 
     assert '<option value="ICLR2026" selected>' in html
     assert 'value="agents"' in html
+
+
+@pytest.mark.parametrize(
+    ("widget", "django_widget", "value"),
+    [
+        (filters.Select, forms.Select, "b"),
+        (filters.Select, forms.Select, None),
+        (filters.SelectMultiple, forms.SelectMultiple, ["a", "c"]),
+    ],
+)
+def test_the_filters_selects_write_the_same_html_as_djangos(widget, django_widget, value):
+    choices = [("", "Any <venue>"), ("a", "A & B"), ("b", 'Say "hi"'), ("c", "C")]
+
+    def html(kind):
+        return kind(choices=choices, attrs={"class": "x"}).render("venue", value, attrs={"id": "id_venue"})
+
+    assert html(widget) == html(django_widget)

@@ -4,11 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from papers import search_query
-from papers.models import Topic
+from papers import search, search_query
+from papers.models import Paper, Topic
 from papers.search import hits_sql
 from tests.factories import AreaFactory, PaperFactory, TopicFactory, VenueFactory
 from tests.helpers import paper_form, paper_titles, text_of
@@ -111,6 +111,24 @@ def test_title_outranks_keywords_then_summary_then_body_then_newest(client):
 
     expected = [title, keywords, summary, newer_body, body]
     assert found(client, "quokka") == [paper.title for paper in expected]
+
+
+def test_a_tier_needs_the_whole_search_in_its_text(client):
+    now = timezone.now()
+    split = PaperFactory(title="Quokka habits", body="Seen with a wombat.", published_at=now)
+    summary = PaperFactory(title="Z", summary="A quokka and a wombat.", published_at=now - timedelta(days=2))
+    title = PaperFactory(title="Quokka meets wombat", published_at=now - timedelta(days=3))
+
+    # Both words in the title, then both in the summary, then split across title and body.
+    assert found(client, "quokka wombat") == [title.title, summary.title, split.title]
+
+
+def test_newest_means_published_last_not_added_last(client):
+    now = timezone.now()
+    added_first = PaperFactory(title="Quokka one", published_at=now - timedelta(hours=1))
+    added_last = PaperFactory(title="Quokka two", published_at=now - timedelta(days=30))
+
+    assert found(client, "quokka") == [added_first.title, added_last.title]
 
 
 def test_topics_and_authors_are_searched(client, notes):
@@ -396,6 +414,14 @@ class TestParse:
         expected = "(('a')) & (('b' <-> 'c') | ('d')) & (('ff':*)) & !('e')"
         assert search_query.tsquery_expression(query) == expected
 
+    def test_a_tier_looks_for_the_words_in_its_text_and_excludes_from_the_whole_note(self):
+        query = search_query.parse('a OR b -e -"f g"', prefix_last=False)
+
+        expected = '(({title tags} : (("a" OR "b"))) NOT "e") NOT "f g"'
+        assert search_query.fts5_expression(query, columns="title tags") == expected
+        assert search_query.tsquery_parts(query) == ("(('a') | ('b'))", "(('e') | ('f' <-> 'g'))")
+        assert search_query.tsquery_parts(search_query.parse("a"))[1] is None
+
 
 def test_results_come_a_page_at_a_time_in_one_order(client, settings):
     settings.SEARCH_RESULTS_PER_PAGE = 3
@@ -409,3 +435,132 @@ def test_results_come_a_page_at_a_time_in_one_order(client, settings):
     assert sorted(titles) == sorted(f"Quokka {n}" for n in range(7))
     assert found(client, "quokka", page=99) == pages[2]  # past the end: the last page
     assert found(client, "quokka", page="x") == pages[0]
+
+
+class TestMatchLimit:
+    """A search lists and counts at most SEARCH_MATCH_LIMIT matches: the best ones."""
+
+    @pytest.fixture
+    def many(self, settings):
+        settings.SEARCH_MATCH_LIMIT = 3
+        settings.SEARCH_RESULTS_PER_PAGE = 2
+        now = timezone.now()
+        recent, older = VenueFactory(name="RECENT2026"), VenueFactory(name="OLDER2024")
+        days_ago = lambda days: now - timedelta(days=days)  # noqa: E731
+        notes = {
+            "old title": PaperFactory(title="Old quokka", venue=older, published_at=days_ago(90)),
+            "new title": PaperFactory(title="New quokka", venue=recent, published_at=days_ago(80)),
+        }
+        for day in range(4):
+            notes[f"body {day}"] = PaperFactory(
+                title=f"Body {day}", body="A quokka.", venue=recent, published_at=now - timedelta(days=day)
+            )
+        notes["old body"] = PaperFactory(
+            title="Old body", body="A quokka.", venue=older, published_at=now - timedelta(days=60)
+        )
+        return notes
+
+    def test_the_best_are_listed_in_order_and_the_excess_is_said(self, client, many):
+        pages = [client.get(LIST, {"q": "quokka", "page": number}) for number in (1, 2, 3)]
+
+        assert [paper_titles(page) for page in pages] == [
+            ["New quokka", "Old quokka"],  # titles first, however old
+            ["Body 0"],  # then the newest body match; the other four are not listed
+            ["Body 0"],  # past the end: the last page
+        ]
+        assert "More than 3 paper notes match “quokka”" in text_of(pages[0].content.decode())
+
+    def test_the_counts_are_those_of_the_listed_notes(self, client, many):
+        groups = dict(client.get(LIST, {"q": "quokka"}).context["facet_groups"])
+
+        assert {name: count for name, count, _, _ in groups["Venues"]} == {"RECENT2026": 2, "OLDER2024": 1}
+
+    def test_narrowing_finds_everything_in_the_narrower_set(self, client, many):
+        groups = dict(client.get(LIST, {"q": "quokka"}).context["facet_groups"])
+        url = next(url for name, _, url, _ in groups["Venues"] if name == "OLDER2024")
+
+        response = client.get(LIST + url)
+
+        assert paper_titles(response) == ["Old quokka", "Old body"]  # the old body match too
+        assert "2 paper notes match “quokka”" in text_of(response.content.decode())
+
+    def test_a_search_within_the_limit_counts_exactly(self, client, many):
+        response = client.get(LIST, {"q": "quokka", "venue": "RECENT2026", "page": 3})
+
+        assert "More than 3 paper notes match" in text_of(response.content.decode())  # 5 match
+        assert paper_titles(client.get(LIST, {"q": '"new quokka"'})) == ["New quokka"]
+        assert "1 paper note match" in text_of(client.get(LIST, {"q": '"new quokka"'}).content.decode())
+
+    def test_another_order_sorts_the_listed_notes(self, client, many):
+        titles = [title for number in (1, 2) for title in found(client, "quokka", sort="title", page=number)]
+
+        assert titles == ["Body 0", "New quokka", "Old quokka"]
+
+    @pytest.mark.parametrize("matches", [2, 40])
+    def test_the_query_count_is_fixed(self, client, settings, django_assert_num_queries, matches):
+        settings.SEARCH_MATCH_LIMIT = 5
+        for n in range(matches):
+            PaperFactory(title=f"Quokka {n}", body="quokka")
+
+        with django_assert_num_queries(5):  # the form's choices (3), the search and its counts, the page
+            response = client.get(LIST, {"q": "quokka", "page": 2})
+
+        assert response.status_code == 200
+
+
+def postgresql_plan(sql, params, *, forbid):
+    """The plan of `sql`, with the plan kinds in `forbid` priced out."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for kind in forbid:
+            cursor.execute(f"SET LOCAL enable_{kind} = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.parametrize(
+    ("tier", "index"),
+    [
+        (0, "papers_papersearch_title_vector_idx"),
+        (1, "papers_papersearch_title_tags_vector_idx"),
+        (2, "papers_papersearch_head_vector_idx"),
+        (3, "papers_papersearch_vector_idx"),
+    ],
+)
+def test_postgresql_has_a_gin_index_for_each_tier(notes, tier, index):
+    condition, params = search.tier_condition(search_query.parse("router"), tier)
+
+    # Tiny tables are cheaper to scan: scans are priced out, to see that the index serves.
+    sql = f"SELECT s.paper_id FROM papers_papersearch s WHERE {condition}"  # noqa: S608
+    plan = postgresql_plan(sql, params, forbid=["seqscan"])
+
+    assert f"Bitmap Index Scan on {index}" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.parametrize("tier", search.TIERS)
+def test_postgresql_can_walk_public_papers_newest_first(notes, tier):
+    public, params = search._sql(Paper.objects.published(), search.FILTERED_FIELDS)
+    sql, tier_params = search.tier_sql(search_query.parse("router -hacking"), tier, limit=21)
+
+    # What a common word gets: papers newest first from the index, each tested, until
+    # there are enough. On a few rows a sort is cheaper: sorts are priced out, to see
+    # that the index gives that order.
+    sql = f"WITH filtered AS ({public}) {sql}"
+    walk = postgresql_plan(sql, [*params, *tier_params], forbid=["seqscan", "bitmapscan", "sort"])
+
+    assert "paper_public_newest_idx" in walk and "Sort" not in walk
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
+@pytest.mark.parametrize("q", ["router", "router -hacking"])
+def test_sqlite_reads_each_tier_newest_first_from_fts5(notes, q):
+    public, params = search._sql(Paper.objects.published(), search.FILTERED_FIELDS)
+    for tier in search.TIERS:
+        sql, tier_params = search.tier_sql(search_query.parse(q), tier, limit=21)
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN WITH filtered AS ({public}) {sql}", [*params, *tier_params])
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+        assert "VIRTUAL TABLE INDEX" in plan and "_fts" in plan
+        assert "TEMP B-TREE" not in plan  # read in order, not sorted
