@@ -224,7 +224,7 @@ class PaperSearch(models.Model):
 
     Runs of Chinese, Japanese and Korean characters are spelt as their overlapping
     pairs (see papers/search_query.py). Each database indexes these columns its own way,
-    set up by migrations for that database only (0005, 0007–0009): on SQLite an FTS5
+    set up by migrations for that database only (0005, 0007, 0008, 0010): on SQLite an FTS5
     table kept in sync by triggers, whose rowid is `recency`; on PostgreSQL generated
     tsvector columns with GIN indexes. papers/search.py queries them.
     """

@@ -5,7 +5,7 @@ topics; its summary; its body (CJK runs spelt as pairs, see papers/search_query.
 `index_papers()` writes those rows: the bulk writers (import, bulk actions, demo data)
 call it, and the receivers at the end keep single saves and topic changes current.
 
-Each database searches its own index of those rows (migrations 0005 and 0009): SQLite
+Each database searches its own index of those rows (migrations 0005 and 0010): SQLite
 an FTS5 table, PostgreSQL tsvectors with GIN indexes. Both list title matches first,
 then authors, keywords and topics, then the summary, then the body; newest first within
 each, and at most SEARCH_MATCH_LIMIT of them (see "Searching" below).
@@ -114,7 +114,7 @@ def _index_renamed_topic(sender, instance, created, raw=False, **kwargs):
 # the newest `limit` + 1 matches of the tier hold at most m of them, so they hold the
 # newest `limit` + 1 - m of its own: all the list can use.
 #
-# Each database reads a tier newest first its own way (migration 0009):
+# Each database reads a tier newest first its own way (migration 0010):
 # - SQLite: FTS5 tables whose rowid is `recency` (publication second, then id), so
 #   MATCH … ORDER BY rowid DESC walks a term's matches newest first and stops. Tiers 0–2
 #   search a table of the title, tags and summary alone: a word common in bodies has
@@ -148,7 +148,7 @@ TIERS = range(len(TIER_VECTORS))
 
 def recency(paper):
     """The paper's place in newest-first order, SQLite's FTS5 rowid: its publication
-    second (0 without a date), then its id. Migration 0009 computes it in SQL too."""
+    second (0 without a date), then its id. Migration 0010 computes it in SQL too."""
     seconds = int(paper.published_at.timestamp()) if paper.published_at else 0
     return seconds * RECENCY_SCALE + paper.pk
 
