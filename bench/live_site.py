@@ -26,7 +26,8 @@ from urllib.parse import urlencode
 
 from pages import pages  # bench/pages.py: sets production settings up, then Django
 
-from papers.models import Paper, Topic
+from papers import site_counts
+from papers.models import Paper
 
 
 def main():
@@ -47,7 +48,7 @@ def sample_paths(rng, samples):
     kinds = pages(rng, samples)
     del kinds["list"]  # an unfiltered list: /papers/?page=N; filtered ones below
     notes = list(Paper.objects.published().select_related("venue", "area").order_by("?")[:samples])
-    topics = list(Topic.objects.listed()[:samples])
+    topics = site_counts.topics_listed(site_counts.site_counts().topics(), limit=samples)
     kinds["list"] = [filtered_list(index, note, topics) for index, note in enumerate(notes)]
     kinds["search"] = [f"/papers/?{urlencode({'q': word})}" for word in search_words(notes)]
     return {kind: paths for kind, paths in kinds.items() if paths}
