@@ -159,18 +159,19 @@ def fts5_expression(query, *, columns=None):
 # PostgreSQL tsquery
 
 
-def tsquery_expression(query):
+def tsquery_expression(query, *, phrase=" <-> "):
     """The raw tsquery of `query`, for to_tsquery() with the index's text configuration.
 
     Tokens are letters and digits only, each quoted, so none is an operator; the
-    configuration stems each one as it stems the index.
+    configuration stems each one as it stems the index. `phrase=" & "` asks for the
+    words of each phrase in any order and place.
     """
 
     def term(t):
         lexemes = [f"'{token}'" for token in t.tokens]
         if t.prefix:
             lexemes[-1] += ":*"
-        return "(" + " <-> ".join(lexemes) + ")"
+        return "(" + phrase.join(lexemes) + ")"
 
     parts = ["(" + " | ".join(term(t) for t in g) + ")" for g in query.groups]
     parts += ["!" + term(t) for t in query.excluded]
@@ -184,3 +185,15 @@ def tsquery_parts(query):
     wanted = tsquery_expression(Query(query.groups))
     excluded = tsquery_expression(Query((query.excluded,))) if query.excluded else None
     return wanted, excluded
+
+
+def phrases(query):
+    """The phrases every match holds, as index text: each group of one term of two or more
+    tokens (a quoted phrase, a hyphenated word, a CJK word), without a last word typed as
+    a prefix."""
+    found = []
+    for group in query.groups:
+        tokens = group[0].tokens[:-1] if group[0].prefix else group[0].tokens
+        if len(group) == 1 and len(tokens) > 1:
+            found.append(" ".join(tokens))
+    return found

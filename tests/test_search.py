@@ -564,3 +564,104 @@ def test_sqlite_reads_each_tier_newest_first_from_fts5(notes, q):
 
         assert "VIRTUAL TABLE INDEX" in plan and "_fts" in plan
         assert "TEMP B-TREE" not in plan  # read in order, not sorted
+
+
+class TestPhrases:
+    """A phrase is found the same way whichever way the database reads it. On PostgreSQL
+    the whole note's tier walks the newest notes, and when those hold too few matches,
+    reads the notes holding the phrase's pairs of words (migration 0011)."""
+
+    @pytest.fixture
+    def phrased(self):
+        now = timezone.now()
+        texts = {
+            "next to each other": "The sampler takes two steps before it stops.",
+            "a stop word between": "Each sampler takes steps in order.",
+            "in another order": "Two steps are what the sampler takes.",
+            "far apart": "Steps matter. Much later, the sampler takes a break.",
+            "title only": "Nothing here.",
+        }
+        papers = {}
+        for days, (name, body) in enumerate(texts.items()):
+            title = "Sampler takes steps" if name == "title only" else f"Note {name}"
+            papers[name] = PaperFactory(title=title, body=body, published_at=now - timedelta(days=days + 1))
+        return papers
+
+    @pytest.mark.parametrize(
+        ("q", "expected"),
+        [
+            ('"sampler takes steps"', ["title only", "a stop word between"]),
+            ('"sampler takes two steps"', ["next to each other"]),
+            ('"steps in order"', ["a stop word between"]),
+            (
+                '"sampler takes"',
+                ["title only", "next to each other", "a stop word between", "in another order", "far apart"],
+            ),
+            (
+                '"sampler takes" -break',
+                ["title only", "next to each other", "a stop word between", "in another order"],
+            ),
+            ('"two steps" "sampler takes"', ["next to each other", "in another order"]),
+        ],
+    )
+    def test_in_that_order_tier_by_tier(self, client, phrased, q, expected):
+        titles = found(client, q)
+
+        assert titles == [phrased[name].title for name in expected]
+
+    def test_a_phrase_of_stop_words_is_answered(self, client, phrased):
+        response = client.get(LIST, {"q": '"at all the"'})
+
+        assert response.status_code == 200
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+    @pytest.mark.parametrize(
+        "q", ['"sampler takes"', '"sampler takes" -break', '"two steps" "sampler takes"']
+    )
+    def test_postgresql_walk_and_pairs_find_the_same_notes(self, phrased, monkeypatch, q):
+        query = search_query.parse(q)
+        public, public_params = search._sql(Paper.objects.published(), search.FILTERED_FIELDS)
+
+        def whole_note_tier(walk, limit):
+            monkeypatch.setattr(search, "PHRASE_WALK", walk)
+            sql, params = search.tier_sql(query, 3, limit=limit)
+            with connection.cursor() as cursor:
+                cursor.execute(f"WITH filtered AS ({public}) {sql}", [*public_params, *params])
+                return [row[0] for row in cursor.fetchall()]
+
+        with connection.cursor() as cursor:
+            condition, params = search.tier_condition(query, 3)
+            cursor.execute(
+                f"""SELECT p.id FROM papers_paper p JOIN papers_papersearch s ON s.paper_id = p.id
+                WHERE {condition} ORDER BY p.published_at DESC""",  # noqa: S608
+                params,
+            )
+            every_match = [row[0] for row in cursor.fetchall()]
+
+        assert len(every_match) >= 2
+        assert sorted(whole_note_tier(0, 100)) == sorted(every_match)  # read through the pairs
+        assert sorted(whole_note_tier(0, 2)) == sorted(every_match[:2])
+        assert sorted(whole_note_tier(1000, 2)) == sorted(every_match[:2])  # the walk found enough
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+    def test_postgresql_keeps_the_pairs_of_words_one_and_two_apart(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT papers_adjacent_pairs(to_tsvector('english', %s))",
+                ["Open a study of steps 2 samplers"],
+            )
+            pairs = sorted(cursor.fetchone()[0])
+
+        assert pairs == ["2 sampler", "open _ studi", "step 2", "step _ sampler", "studi _ step"]
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+    def test_postgresql_reads_the_pairs_from_their_index(self, phrased, monkeypatch):
+        monkeypatch.setattr(search, "PHRASE_WALK", 0)
+        public, params = search._sql(Paper.objects.published(), search.FILTERED_FIELDS)
+        sql, tier_params = search.tier_sql(search_query.parse('"sampler takes two steps"'), 3, limit=21)
+
+        plan = postgresql_plan(
+            f"WITH filtered AS ({public}) {sql}", [*params, *tier_params], forbid=["seqscan"]
+        )
+
+        assert "Bitmap Index Scan on papers_papersearch_phrase_pairs_idx" in plan
