@@ -10,6 +10,7 @@ from papers import search, search_query
 from papers.models import Paper, Topic
 from venues.models import Area, Venue
 
+NOT_CHOSEN = (None, "", [])
 SORTS = {
     "title": ("title_sort", "pk"),
     "newest": ("-published_at", "title_sort", "pk"),
@@ -80,7 +81,7 @@ class PaperFilter(django_filters.FilterSet):
         label="Area", field_name="area__slug", empty_label="Any area", widget=Select
     )
     topic = django_filters.MultipleChoiceFilter(
-        label="Topics (any of)", field_name="tagged_topics__tag__slug", widget=SelectMultiple
+        label="Topics (any of)", method="filter_topics", widget=SelectMultiple
     )
     year = django_filters.NumberFilter(field_name="venue__year", min_value=1900, max_value=2100, label="Year")
     presentation = django_filters.ChoiceFilter(
@@ -127,6 +128,27 @@ class PaperFilter(django_filters.FilterSet):
                 (item.slug, str(item)) for item in self.objects[name].values()
             ]
 
+    # Filters whose lists the site's counts can count (papers/site_counts.py).
+    COUNTED_BY_SITE = {"venue", "area", "topic", "year", "sort"}
+
+    def counted_by_site(self, counts):
+        """How many papers the list holds, from the site's `counts` (read only if used),
+        when only a venue, an area, one topic and a year narrow it (no query then); else
+        None. A filtered count in SQL reads every paper of a venue or a year: tens of
+        thousands."""
+        chosen = {name: value for name, value in self.form.cleaned_data.items() if value not in NOT_CHOSEN}
+        if self.errors or not set(chosen) <= self.COUNTED_BY_SITE or len(chosen.get("topic", [])) > 1:
+            return None
+        slugs = {name: {item.slug: item for item in self.objects[name].values()} for name in self.objects}
+        venues = [
+            venue
+            for venue in self.objects["venue"].values()
+            if chosen.get("venue", venue.slug) == venue.slug and chosen.get("year", venue.year) == venue.year
+        ]
+        area = slugs["area"][chosen["area"]] if "area" in chosen else None
+        topic = slugs["topic"][chosen["topic"][0]] if "topic" in chosen else None
+        return sum(counts.papers(venue=venue, area=area, topic=topic) for venue in venues)
+
     def filter_text(self, queryset, name, value):
         return queryset  # searched by results(), which ranks and counts the matches
 
@@ -153,6 +175,9 @@ class PaperFilter(django_filters.FilterSet):
             topics=objects["topic"],
             chosen_order=self.form.cleaned_data.get("sort") not in (None, "", "relevance"),
         )
+
+    def filter_topics(self, queryset, name, value):
+        return queryset.on_any_topic(value) if value else queryset
 
     def filter_has_code(self, queryset, name, value):
         return queryset.exclude(code_url="") if value else queryset.filter(code_url="")

@@ -118,6 +118,12 @@ class PaperQuerySet(models.QuerySet):
         links = self.model.topics.through.objects.filter(content_object=OuterRef("pk"), tag=topic)
         return self.filter(Exists(links))
 
+    def on_any_topic(self, slugs):
+        """Papers with any of the topics of these slugs, each once: tested paper by paper,
+        as on_topic(), with no DISTINCT over whole rows to undo a join's repeats."""
+        links = self.model.topics.through.objects.filter(content_object=OuterRef("pk"), tag__slug__in=slugs)
+        return self.filter(Exists(links))
+
     def for_list(self):
         """What a list of papers shows: venue and area, no body."""
         return self.select_related("venue", "area").defer("body")

@@ -55,9 +55,9 @@ class SiteCounts:
             topic_links={(topic, venue, area): n for topic, venue, area, n in links},
         )
 
-    def papers(self, *, venue=None, area=None):
-        """Public papers, in a venue and/or an area (objects or ids), or in all."""
-        return sum(self._by("venue", venue=venue, area=area).values())
+    def papers(self, *, venue=None, area=None, topic=None):
+        """Public papers, in a venue, an area and/or with a topic (objects or ids), or in all."""
+        return sum(self._by("venue", venue=venue, area=area, topic=topic).values())
 
     def venues(self, *, area=None):
         """{venue id: public papers}, only venues that have some (in `area`, if given)."""

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from papers import search, search_query, seo, site_counts
 from papers.filters import PaperFilter
@@ -100,9 +101,9 @@ def paper_list(request):
     query = filterset.search_query
     per_page = settings.SEARCH_RESULTS_PER_PAGE if query else settings.PAPERS_PER_PAGE
     results = filterset.results()
-    # Every public note, unfiltered: the site's counts know how many without counting.
-    chosen = [value for name, value in filterset.form.cleaned_data.items() if name != "sort" and value]
-    count = site_counts.site_counts(request).papers() if not (chosen or filterset.errors) else None
+    # Narrowed by venue, area, topic or year only, the site's counts know how many.
+    counts = SimpleLazyObject(lambda: site_counts.site_counts(request))
+    count = filterset.counted_by_site(counts) if query is None else None
     if query is None:
         results = KeysFirst(results)
     page = paginate(request, results, per_page, count=count)

@@ -2,6 +2,8 @@
 
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from papers import filters
 from tests.factories import AreaFactory, PaperFactory, VenueFactory
@@ -82,13 +84,22 @@ def titles(client, **params):
         ({"q": "tool vision"}, []),  # every word must match
         ({"q": "delta"}, []),  # drafts are never listed
         ({"venue": "ICML2025", "area": "llm_pretraining", "topic": "llm"}, ["Alpha scaling"]),
+        ({"year": "2026", "topic": "llm"}, ["Gamma agents"]),
+        ({"year": "2025", "area": "llm_pretraining", "sort": "newest"}, ["Alpha scaling"]),
+        ({"venue": "ICML2025", "year": "2026"}, []),
+        ({"topic": "llm", "has_code": "true"}, ["Alpha scaling", "Gamma agents"]),
         ({"sort": "newest"}, ["Beta vision", "Gamma agents", "Alpha scaling"]),
         ({"sort": "rating"}, ["Alpha scaling", "Beta vision", "Gamma agents"]),  # unrated last
         ({"sort": "title"}, ["Alpha scaling", "Beta vision", "Gamma agents"]),
     ],
 )
 def test_filters_and_sorting(client, papers, params, expected):
-    assert titles(client, **params) == expected
+    response = client.get("/papers/", params)
+
+    assert response.status_code == 200
+    assert paper_titles(response) == expected
+    # Counted from the site's counts or in SQL, depending on the filters.
+    assert response.context["page"].paginator.count == len(expected)
 
 
 @pytest.mark.parametrize(
@@ -145,3 +156,23 @@ def test_the_filters_selects_write_the_same_html_as_djangos(widget, django_widge
         return kind(choices=choices, attrs={"class": "x"}).render("venue", value, attrs={"id": "id_venue"})
 
     assert html(widget) == html(django_widget)
+
+
+@pytest.mark.parametrize(
+    ("params", "counted_in_sql"),
+    [
+        ({"venue": "ICML2025", "area": "llm_pretraining", "sort": "newest"}, False),
+        ({"topic": "llm", "year": "2026"}, False),
+        ({"topic": ["llm", "agents"]}, True),  # a paper with both is counted once
+        ({"venue": "ICML2025", "has_code": "true"}, True),
+    ],
+)
+def test_the_site_counts_count_lists_narrowed_by_venue_area_topic_and_year(
+    client, papers, params, counted_in_sql
+):
+    client.get("/papers/")  # the site's counts, counted once for this version of the content
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/papers/", params)
+
+    assert response.status_code == 200
+    assert any("COUNT(" in query["sql"] for query in queries) == counted_in_sql
