@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.e2e.prepare_site import AREA, PASSWORD, SHOWCASE_SLUG, VENUE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +98,7 @@ def overflowing(page):
           const extra = document.documentElement.scrollWidth - width;
           const culprits = [...document.querySelectorAll("body *")]
             .filter((element) => element.getBoundingClientRect().right > width + 1)
-            .filter((element) => !element.closest("[data-scrolls], table, .math-display, pre"))
+            .filter((element) => !element.closest(".table-scroll, .math-display, pre"))
             .slice(0, 5)
             .map((element) => element.tagName.toLowerCase() + "." + element.className);
           return [extra, culprits];
@@ -118,7 +120,7 @@ def focus_ring(page):
             && box.left >= 0 && box.right <= innerWidth;
           const name = element.tagName.toLowerCase()
             + (element.id ? "#" + element.id : "") + " " + (element.textContent || "").trim().slice(0, 40);
-          return {name, ring, inView, paperTitle: !!element.closest(".paper-title")};
+          return {name, ring, inView};
         }"""
     )
 
@@ -160,3 +162,10 @@ def sign_in(page, username):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
+
+
+def open_in_admin(page, title):
+    """Opens a paper's admin form from the paper list's search."""
+    page.goto("/admin/papers/paper/?q=" + title.replace(" ", "+"))
+    page.locator("#result_list").get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_label("Title:")).to_have_value(title)
