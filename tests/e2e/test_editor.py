@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import DESKTOP, Problems, check_math, sign_in
+from tests.e2e.browser import DESKTOP, Problems, check_math, open_in_admin, sign_in
 from tests.e2e.prepare_site import (
     AREA,
     CHIEF_EDITOR,
@@ -60,13 +60,6 @@ def choose(page, field, text):
 def saved(page, problems):
     expect(page.locator(".messagelist .success")).to_be_visible()
     problems.check()
-
-
-def open_in_admin(page, title):
-    """Opens a paper's admin form from the paper list's search."""
-    page.goto("/admin/papers/paper/?q=" + title.replace(" ", "+"))
-    page.locator("#result_list").get_by_role("link", name=title, exact=True).click()
-    expect(page.get_by_label("Title:")).to_have_value(title)
 
 
 def test_a_draft_is_written_previewed_submitted_published_and_read(browser_page):
