@@ -107,14 +107,29 @@ def overflowing(page):
 
 
 def focus_ring(page):
-    """The focused element's description and whether a focus ring is drawn around it:
-    an outline of 2 px or more, not the colour of the background behind it."""
+    """The focused element's description, whether it is on screen, and whether a focus
+    ring is drawn round it: an outline of 2 px or more in a colour with a contrast of at
+    least 3:1 to the page behind it (WCAG's non-text contrast)."""
     return page.evaluate(
         """() => {
+          const luminance = (colour) => {
+            const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map((value) => {
+              const channel = value / 255;
+              return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+          };
           const element = document.activeElement;
           const style = getComputedStyle(element);
-          const width = parseFloat(style.outlineWidth);
-          const ring = style.outlineStyle !== "none" && width >= 2 && style.outlineColor !== "transparent";
+          // What the ring is drawn on: the nearest background behind the element.
+          let behind = element.parentElement;
+          while (behind && /rgba\\(.*, 0\\)|transparent/.test(getComputedStyle(behind).backgroundColor)) {
+            behind = behind.parentElement;
+          }
+          const ground = luminance(behind ? getComputedStyle(behind).backgroundColor : "rgb(255, 255, 255)");
+          const line = luminance(style.outlineColor);
+          const contrast = (Math.max(ground, line) + 0.05) / (Math.min(ground, line) + 0.05);
+          const ring = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 && contrast >= 3;
           const box = element.getBoundingClientRect();
           const inView = box.width > 0 && box.height > 0 && box.top >= 0 && box.bottom <= innerHeight
             && box.left >= 0 && box.right <= innerWidth;

@@ -4,8 +4,6 @@ picture shows at a glance, checked on the way: nothing wider than the screen, li
 running text short enough to read, and badges, emoji and counts on one line with
 their neighbours."""
 
-from pathlib import Path
-
 import pytest
 
 from tests.e2e.browser import DESKTOP, MAIN_PAGES, PHONE, ROOT, Problems, check_math, open_in_admin, sign_in
@@ -81,8 +79,11 @@ def test_the_admin_paper_form_is_photographed(new_context, scheme):
     page = new_context(viewport=DESKTOP, color_scheme=scheme).new_page()
     sign_in(page, CHIEF_EDITOR)
     open_in_admin(page, SHOWCASE_TITLE)
-    page.locator("#note-preview .katex-display").wait_for()
+    preview = page.locator("#note-preview")
+    preview.locator(".katex-display").wait_for()
 
-    path = shoot(page, f"admin-paper-form-desktop-{scheme}")
+    shoot(page, f"admin-paper-form-desktop-{scheme}")
 
-    assert Path(path).exists()
+    # The preview looks like the note: its table scrolls within the form's width.
+    box, form = preview.locator(".table-scroll"), page.locator("#paper_form")
+    assert box.bounding_box()["width"] <= form.bounding_box()["width"]
