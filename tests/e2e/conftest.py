@@ -38,6 +38,7 @@ def pytest_report_header(config):
     return f"browser tests (tests/e2e): {NO_CHROMIUM}"
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the tests in its order
 def pytest_collection_modifyitems(config, items):
     # The browser tests run last, after the quick ones; without Chromium they are skipped.
     browser_tests = [item for item in items if HERE in Path(item.fspath).parents]
