@@ -124,7 +124,8 @@ def test_on_a_phone_a_wide_table_scrolls_inside_the_note(new_context):
     assert width > visible <= PHONE["width"]  # the table is wider than the screen, its box is not
     box.focus()  # the keyboard can scroll it too
     page.keyboard.press("ArrowRight")
-    assert box.evaluate("(box) => box.scrollLeft") > 0
+    # The browser may scroll smoothly: wait for it to move.
+    page.wait_for_function("() => document.querySelector('.note-body .table-scroll').scrollLeft > 0")
     assert overflowing(page)[0] == 0
 
 
