@@ -32,12 +32,6 @@ CHROMIUM = shutil.which("chromium")
 NO_CHROMIUM = "Chromium is not installed (apt-get install chromium): the browser tests are skipped"
 
 
-def pytest_report_header(config):
-    if CHROMIUM:
-        return f"browser tests (tests/e2e): Chromium at {CHROMIUM}"
-    return f"browser tests (tests/e2e): {NO_CHROMIUM}"
-
-
 @pytest.hookimpl(trylast=True)  # after pytest-django has put the tests in its order
 def pytest_collection_modifyitems(config, items):
     # The browser tests run last, after the quick ones; without Chromium they are skipped.
