@@ -169,7 +169,7 @@ class PaperAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["vendor/katex/katex.min.css", "css/admin.css"]}
-        js = ["vendor/katex/katex.min.js", "js/math.js", "js/admin-preview.js"]
+        js = ["vendor/katex/katex.min.js", "js/math.js", "js/admin-preview.js", "js/admin-autocomplete.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")

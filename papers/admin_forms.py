@@ -71,6 +71,11 @@ class PaperAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.conflict = None
         self.creating = self.instance.pk is None
+        if "published_at" in self.fields:
+            # The admin writes "Date:" and "Time:" beside its two boxes, but not as their
+            # labels: name them for screen readers.
+            date, time = self.fields["published_at"].widget.widgets
+            date.attrs["aria-label"], time.attrs["aria-label"] = "Publication date", "Publication time"
         if not self.creating:
             self.fields["version"].initial = current_version(self.instance.pk)
         # A form opened on an earlier version (the history's "Revert") shows the topics

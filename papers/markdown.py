@@ -32,7 +32,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 
 #: Raise whenever the HTML this module makes changes, so cached renderings are not reused.
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 #: Cached renderings are keyed by version, so they never go stale; this only lets
 #: renderings of old versions of a paper leave the cache.
 CACHE_TIMEOUT = 60 * 60 * 24 * 30
@@ -55,6 +55,18 @@ def _render_math(element, css_class):
         return html + ("\n" if element == "div" else "")
 
     return render
+
+
+def _table_open(self, tokens, idx, options, env):
+    # A table wider than the screen scrolls inside its own box, which keyboard users must
+    # be able to focus to scroll it: a named region, in the tab order.
+    env["tables"] = env.get("tables", 0) + 1
+    box = f'<div class="table-scroll" role="region" tabindex="0" aria-label="Table {env["tables"]}">\n'
+    return box + self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(self, tokens, idx, options, env):
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
 # Ids the note's page already uses, and names a script may read from `window` (where
@@ -103,6 +115,8 @@ def _build(*, block):
         "math_block": display,
         "math_block_label": display,
         "math_block_eqno": display,
+        "table_open": _table_open,
+        "table_close": _table_close,
     }.items():
         md.add_render_rule(token_type, renderer)
     return md
@@ -127,10 +141,12 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "li": {"id"},
     **{f"h{level}": {"id"} for level in range(1, 7)},
+    # The box a table scrolls in (raw HTML in a note is escaped: only the renderer writes these).
+    "div": {"role", "tabindex", "aria-label"},
 }
 ALLOWED_CLASSES = {
     "span": {"math", "math-inline", "math-display"},
-    "div": {"math", "math-display"},
+    "div": {"math", "math-display", "table-scroll"},
     "hr": {"footnotes-sep"},
     "section": {"footnotes"},
     "ol": {"footnotes-list"},

@@ -42,6 +42,12 @@ MARKDOWN_MARKERS = re.compile(
     r"(?m)^[ \t]{0,3}(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+|^[ \t]*\|?[-:| \t]+\|?[ \t]*$"
 )
 MARKDOWN_EMPHASIS = re.compile(r"[*_~`|]+|\s+")
+# Math as notes write it ($…$, $$…$$, \(…\), \[…\]; "5$ and $10" is money): a snippet
+# shows it whole, for KaTeX to typeset, and never marks or cuts inside it.
+MATH = re.compile(
+    r"\$\$.+?\$\$|(?<![\\\d$])\$(?=[^\s$])[^$\n]*?(?<=[^\s\\])\$(?!\d)|\\\(.+?\\\)|\\\[.+?\\\]", re.S
+)
+MATH_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 
 
 # Indexing
@@ -450,10 +456,19 @@ def _stem(word):
 
 
 def plain_text(markdown_text):
-    """Markdown as readable running text: markup, link targets and line breaks dropped."""
-    text = MARKDOWN_LINK.sub(r"\1", markdown_text)
+    """Markdown as readable running text: markup, link targets and line breaks dropped,
+    math kept as written (on one line)."""
+    formulas = []
+
+    def set_aside(math):
+        formulas.append(" ".join(math.group().split()))
+        return f"\x00{len(formulas) - 1}\x00"
+
+    text = MATH.sub(set_aside, markdown_text)
+    text = MARKDOWN_LINK.sub(r"\1", text)
     text = MARKDOWN_MARKERS.sub(" ", text)
-    return MARKDOWN_EMPHASIS.sub(" ", text).strip()
+    text = MARKDOWN_EMPHASIS.sub(" ", text).strip()
+    return MATH_PLACEHOLDER.sub(lambda placeholder: formulas[int(placeholder.group(1))], text)
 
 
 def snippet(paper, finder):
@@ -476,15 +491,36 @@ def _marked(text, start, finder):
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
-    window = text[start:end]
-    pieces, position = [], 0
-    for match in finder.finditer(window) if finder else []:
-        pieces += [escape(window[position : match.start()]), "<mark>", escape(match.group()), "</mark>"]
-        position = match.end()
-    pieces.append(escape(window[position:]))
+    formulas = list(MATH.finditer(text))
+    for math in formulas:  # a formula is shown whole
+        if math.start() < start < math.end():
+            start = math.start()
+        if math.start() < end < math.end():
+            end = math.end()
+    pieces, position = [], start
+    for math in formulas:
+        if start <= math.start() and math.end() <= end:
+            pieces += [_marked_words(text[position : math.start()], finder), _math_html(math.group())]
+            position = math.end()
+    pieces.append(_marked_words(text[position:end], finder))
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece of text is escaped
+
+
+def _marked_words(text, finder):
+    """Escaped text with the matches of `finder` marked."""
+    pieces, position = [], 0
+    for match in finder.finditer(text) if finder else []:
+        pieces += [escape(text[position : match.start()]), "<mark>", escape(match.group()), "</mark>"]
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return "".join(pieces)
+
+
+def _math_html(source):
+    """Math for static/js/math.js to typeset, as papers/markdown.py writes inline math."""
+    return f'<span class="math math-inline">{escape(source)}</span>'
 
 
 def add_snippets(papers, query):

@@ -1,7 +1,17 @@
+import shutil
+
 import pytest
 from django.core.cache import cache
 
 from papers import site_counts
+
+
+def pytest_report_header(config):
+    # Here, not in tests/e2e/conftest.py: pytest asks only the first conftests for a header.
+    chromium = shutil.which("chromium")
+    if chromium:
+        return f"browser tests (tests/e2e): Chromium at {chromium}"
+    return "browser tests (tests/e2e): Chromium is not installed, they will be skipped"
 
 
 @pytest.fixture(autouse=True)

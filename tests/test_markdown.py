@@ -33,6 +33,18 @@ class TestMarkdown:
         # Column alignment would need a style attribute: it is dropped, not allowed.
         assert "style" not in html
 
+    def test_each_table_scrolls_in_a_named_box_the_keyboard_can_focus(self):
+        html = render_block("| a |\n|---|\n| 1 |\n\ntext\n\n| b |\n|---|\n| 2 |\n")
+
+        assert html.count('<div class="table-scroll" role="region" tabindex="0" aria-label="Table 1">') == 1
+        assert html.count('<div class="table-scroll" role="region" tabindex="0" aria-label="Table 2">') == 1
+        assert html.count("</table>\n</div>") == 2
+
+    def test_a_note_cannot_write_the_table_box_attributes_itself(self):
+        html = render_block('<div role="region" tabindex="0">x</div>\n')
+
+        assert "<div" not in html
+
     def test_footnotes(self):
         html = render_block("Widgets help[^1] a lot.\n\n[^1]: In *most* cases.\n")
 

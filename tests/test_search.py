@@ -156,6 +156,40 @@ def test_snippets_are_escaped(client):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; the <mark>quokka</mark> &amp;" in html
 
 
+def test_math_in_a_snippet_is_kept_whole_for_katex_and_never_marked(client):
+    PaperFactory(
+        title="Penalised steps",
+        summary=r"Each update adds $\lambda \lVert \Delta\theta_{t} \rVert_2^2$ to the update rule; "
+        "5$ and $10 stay text.",
+    )
+
+    html = client.get(LIST, {"q": "update"}).content.decode()
+    snippet = re.search(r'<p class="paper-summary snippet">(.*?)</p>', html, flags=re.S).group(1)
+
+    assert snippet == (
+        "Each <mark>update</mark> adds "
+        r'<span class="math math-inline">$\lambda \lVert \Delta\theta_{t} \rVert_2^2$</span>'
+        " to the <mark>update</mark> rule; 5$ and $10 stay text."
+    )
+
+
+SUM = "$x_1 + x_2 + x_3 + x_4 + x_5 + x_6 + x_7 + x_8 + x_9 + x_{10} + x_{11} + x_{12}$"
+
+
+def test_a_snippet_never_cuts_a_formula_in_two(client):
+    words = " ".join(["filler"] * 60)
+    # The snippet's window would end inside the formula.
+    PaperFactory(
+        title="Long",
+        body=f"{words} the quokka {'filler ' * 22}{SUM} {words}",
+    )
+
+    html = client.get(LIST, {"q": "quokka"}).content.decode()
+    snippet = re.search(r'<p class="paper-summary snippet">(.*?)</p>', html, flags=re.S).group(1)
+
+    assert f'<span class="math math-inline">{SUM}</span>' in snippet
+
+
 def test_facets_count_the_results_and_narrow_them(client, notes):
     PaperFactory(title="Another router", body="A router.", venue=notes["rlhf"].venue, area=notes["moe"].area)
 
