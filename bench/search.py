@@ -130,7 +130,7 @@ def run(options):
 
 def vocabulary(rng):
     """(words, document frequency in a sample of notes, sample size)."""
-    ids = list(PaperSearch.objects.values_list("paper_id", flat=True))
+    ids = sorted(PaperSearch.objects.values_list("paper_id", flat=True))
     sample = rng.sample(ids, min(SAMPLE, len(ids)))
     frequency = Counter()
     for text in PaperSearch.objects.filter(paper_id__in=sample).values_list("body", flat=True):
@@ -142,7 +142,11 @@ def search_kinds(rng):
     words, frequency, sampled = vocabulary(rng)
     common = [w for w in words if frequency[w] > 0.2 * sampled]
     rare = [w for w in words if frequency[w] <= max(1, 0.001 * sampled)]
-    bodies = list(PaperSearch.objects.order_by("?").values_list("body", flat=True)[:PER_KIND])
+    # Drawn with `rng`, as every other term, so that each run times the same phrases.
+    ids = sorted(PaperSearch.objects.values_list("paper_id", flat=True))
+    chosen = rng.sample(ids, PER_KIND)
+    by_id = dict(PaperSearch.objects.filter(paper_id__in=chosen).values_list("paper_id", "body"))
+    bodies = [by_id[pk] for pk in chosen]
     phrases = []
     for body in bodies:
         tokens = body.split()
