@@ -41,7 +41,7 @@ MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 MARKDOWN_MARKERS = re.compile(
     r"(?m)^[ \t]{0,3}(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+|^[ \t]*\|?[-:| \t]+\|?[ \t]*$"
 )
-MARKDOWN_EMPHASIS = re.compile(r"[*_~`|]+|\s+")
+EMPHASIS_AS_SPACE = str.maketrans("*_~`|", "     ")
 # Math as notes write it ($…$, $$…$$, \(…\), \[…\]; "5$ and $10" is money): a snippet
 # shows it whole, for KaTeX to typeset, and never marks or cuts inside it.
 MATH = re.compile(
@@ -142,9 +142,10 @@ def _index_renamed_topic(sender, instance, created, raw=False, **kwargs):
 #   a note, not where they are, and the planner cannot tell how many notes hold the
 #   words in that order, so it would guess. "existing training loop" is in nearly half
 #   the notes, "1 gsm8k wer" in a quarter of a percent though each of its words is in
-#   one note in ten. So that tier walks a bounded number of notes (PHRASE_WALK times
-#   the list), which is enough when the phrase is common; and otherwise reads the notes
-#   holding each pair of the phrase's neighbouring words from a GIN index of pairs
+#   one note in ten. So that tier walks a bounded number of notes newest first, which is
+#   enough when the phrase is common: first PHRASE_WALK[0] times the list, then, if
+#   what it found promises enough there, PHRASE_WALK[1] times; otherwise it reads the
+#   notes holding each pair of the phrase's neighbouring words from a GIN index of pairs
 #   (migration 0011): about as many as hold the phrase.
 
 RECENCY_SCALE = 10**9  # paper ids stay below this
@@ -168,9 +169,11 @@ FTS_TIERS_EXCLUDING = [
 TIER_VECTORS = ["title_vector", "title_tags_vector", "head_vector", "vector"]
 TIERS = range(len(TIER_VECTORS))
 # PostgreSQL, a phrase in the whole note: the newest notes walked, in lists' lengths.
-# Walking a note costs about half what reading one found by the pairs' index does;
-# with 20 lists' worth, either way reads at most about 10,000 notes of 100,000.
-PHRASE_WALK = 20
+# PostgreSQL, a phrase in the whole note: the newest notes walked, in lists' lengths,
+# first and at most. Walking a note costs about half what reading one found by the
+# pairs' index does; with 20 lists' worth, either way reads at most about 10,000 notes
+# of 100,000. The short first walk spares the long one for a phrase it shows is rare.
+PHRASE_WALK = (4, 20)
 
 
 def recency(paper):
@@ -278,20 +281,29 @@ def phrase_tier_sql(query, tier, *, limit):
         return sql, params
     # Note by note, newest first: LATERAL … OFFSET 0 keeps the planner from reading the
     # phrase's words from the index instead, thousands of notes, to join them.
-    walked = f"""
+    first, most = (
+        f"""
         SELECT f.pk AS id, f.venue_id, f.area_id, f.published_at AS newest
-        FROM (SELECT * FROM filtered ORDER BY published_at DESC, pk DESC LIMIT {limit * PHRASE_WALK}) f,
+        FROM (SELECT * FROM filtered ORDER BY published_at DESC, pk DESC LIMIT {limit * lists}) f,
         LATERAL (SELECT 1 FROM papers_papersearch s WHERE s.paper_id = f.pk AND {condition} OFFSET 0) found
         ORDER BY f.published_at DESC, f.pk DESC
         LIMIT {limit}"""  # noqa: S608
+        for lists in PHRASE_WALK
+    )
+    # PostgreSQL runs a CTE, and a subquery of a condition, only when first asked for it.
+    found_first, found_most = "(SELECT COUNT(*) FROM first)", "(SELECT COUNT(*) FROM most)"
+    promising = f"{found_first} * {PHRASE_WALK[1]} >= {limit} * {PHRASE_WALK[0]}"
     sql = f"""
         SELECT * FROM (
-            WITH walked AS MATERIALIZED ({walked})
-            SELECT * FROM walked WHERE (SELECT COUNT(*) FROM walked) >= {limit}
+            WITH first AS MATERIALIZED ({first}), most AS MATERIALIZED ({most})
+            SELECT * FROM first WHERE {found_first} >= {limit}
             UNION ALL
-            SELECT * FROM ({sql}) scan WHERE (SELECT COUNT(*) FROM walked) < {limit}
+            SELECT * FROM most WHERE {found_first} < {limit} AND {promising} AND {found_most} >= {limit}
+            UNION ALL
+            SELECT * FROM ({sql}) scan
+            WHERE {found_first} < {limit} AND (NOT ({promising}) OR {found_most} < {limit})
         ) phrase_tier"""  # noqa: S608
-    return sql, [*condition_params, *params]
+    return sql, [*condition_params, *condition_params, *params]
 
 
 def tier_condition(query, tier):
@@ -464,18 +476,22 @@ def plain_text(markdown_text):
         formulas.append(" ".join(math.group().split()))
         return f"\x00{len(formulas) - 1}\x00"
 
-    text = MATH.sub(set_aside, markdown_text)
-    text = MARKDOWN_LINK.sub(r"\1", text)
+    # A page of results reads forty texts: the cheap tests and str methods go first.
+    has_math = "$" in markdown_text or "\\" in markdown_text
+    text = MATH.sub(set_aside, markdown_text) if has_math else markdown_text
+    text = MARKDOWN_LINK.sub(r"\1", text) if "](" in text else text
     text = MARKDOWN_MARKERS.sub(" ", text)
-    text = MARKDOWN_EMPHASIS.sub(" ", text).strip()
+    text = " ".join(text.translate(EMPHASIS_AS_SPACE).split())
+    if not formulas:
+        return text
     return MATH_PLACEHOLDER.sub(lambda placeholder: formulas[int(placeholder.group(1))], text)
 
 
 def snippet(paper, finder):
     """HTML: the part of the paper's summary or body where `finder` matches first, with
     the matches marked; the start of the summary when only the title or tags match."""
-    for source in (paper.summary, paper.body):
-        text = plain_text(source)
+    summary = plain_text(paper.summary)
+    for text in (summary, plain_text(paper.body)):
         found = finder.search(text) if finder else None
         if found:
             start = max(0, found.start() - SNIPPET_LENGTH // 4)
@@ -483,7 +499,7 @@ def snippet(paper, finder):
                 space = text.find(" ", start)
                 start = space + 1 if 0 <= space < found.start() else start
             return _marked(text, start, finder)
-    return _marked(plain_text(paper.summary), 0, finder)
+    return _marked(summary, 0, finder)
 
 
 def _marked(text, start, finder):
@@ -491,7 +507,7 @@ def _marked(text, start, finder):
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
-    formulas = list(MATH.finditer(text))
+    formulas = list(MATH.finditer(text)) if "$" in text or "\\" in text else []
     for math in formulas:  # a formula is shown whole
         if math.start() < start < math.end():
             start = math.start()

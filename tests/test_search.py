@@ -656,8 +656,8 @@ class TestPhrases:
         query = search_query.parse(q)
         public, public_params = search._sql(Paper.objects.published(), search.FILTERED_FIELDS)
 
-        def whole_note_tier(walk, limit):
-            monkeypatch.setattr(search, "PHRASE_WALK", walk)
+        def whole_note_tier(walks, limit):
+            monkeypatch.setattr(search, "PHRASE_WALK", walks)
             sql, params = search.tier_sql(query, 3, limit=limit)
             with connection.cursor() as cursor:
                 cursor.execute(f"WITH filtered AS ({public}) {sql}", [*public_params, *params])
@@ -673,9 +673,12 @@ class TestPhrases:
             every_match = [row[0] for row in cursor.fetchall()]
 
         assert len(every_match) >= 2
-        assert sorted(whole_note_tier(0, 100)) == sorted(every_match)  # read through the pairs
-        assert sorted(whole_note_tier(0, 2)) == sorted(every_match[:2])
-        assert sorted(whole_note_tier(1000, 2)) == sorted(every_match[:2])  # the walk found enough
+        assert sorted(whole_note_tier((0, 0), 100)) == sorted(every_match)  # read through the pairs
+        assert sorted(whole_note_tier((0, 0), 2)) == sorted(every_match[:2])
+        assert sorted(whole_note_tier((1000, 1000), 2)) == sorted(
+            every_match[:2]
+        )  # the first walk found enough
+        assert sorted(whole_note_tier((0, 1000), 2)) == sorted(every_match[:2])  # the longer walk did
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
     def test_postgresql_keeps_the_pairs_of_words_one_and_two_apart(self):
@@ -690,7 +693,7 @@ class TestPhrases:
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
     def test_postgresql_reads_the_pairs_from_their_index(self, phrased, monkeypatch):
-        monkeypatch.setattr(search, "PHRASE_WALK", 0)
+        monkeypatch.setattr(search, "PHRASE_WALK", (0, 0))
         public, params = search._sql(Paper.objects.published(), search.FILTERED_FIELDS)
         sql, tier_params = search.tier_sql(search_query.parse('"sampler takes two steps"'), 3, limit=21)
 
