@@ -41,7 +41,7 @@ MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 MARKDOWN_MARKERS = re.compile(
     r"(?m)^[ \t]{0,3}(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+|^[ \t]*\|?[-:| \t]+\|?[ \t]*$"
 )
-EMPHASIS_AS_SPACE = str.maketrans("*_~`|", "     ")
+MARKDOWN_EMPHASIS = re.compile(r"[*_~`|]+")
 # Math as notes write it ($…$, $$…$$, \(…\), \[…\]; "5$ and $10" is money): a snippet
 # shows it whole, for KaTeX to typeset, and never marks or cuts inside it.
 MATH = re.compile(
@@ -481,7 +481,7 @@ def plain_text(markdown_text):
     text = MATH.sub(set_aside, markdown_text) if has_math else markdown_text
     text = MARKDOWN_LINK.sub(r"\1", text) if "](" in text else text
     text = MARKDOWN_MARKERS.sub(" ", text)
-    text = " ".join(text.translate(EMPHASIS_AS_SPACE).split())
+    text = " ".join(MARKDOWN_EMPHASIS.sub(" ", text).split())
     if not formulas:
         return text
     return MATH_PLACEHOLDER.sub(lambda placeholder: formulas[int(placeholder.group(1))], text)

@@ -15,7 +15,9 @@ SITE_NAME = "Paper Notes"
 DESCRIPTION_LENGTH = 160
 SPACE = re.compile(r"\s+")
 # JSON inside <script> must not be able to close the element or open a comment.
-JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# What json_script escapes; by replace(), several times faster than translate() on a
+# list page's structured data.
+JSON_SCRIPT_ESCAPES = [("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026")]
 
 
 def plain_text(markdown, limit=DESCRIPTION_LENGTH):
@@ -29,7 +31,10 @@ def plain_text(markdown, limit=DESCRIPTION_LENGTH):
 
 def json_ld(data):
     """The body of a <script type="application/ld+json"> element, safe to mark safe."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(JSON_SCRIPT_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in JSON_SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    return text
 
 
 def breadcrumb_list(crumbs, absolute):
