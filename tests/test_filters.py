@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from papers import filters
 from tests.factories import AreaFactory, PaperFactory, VenueFactory
 from tests.helpers import paper_titles
+from venues.models import Venue
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +140,21 @@ def test_form_keeps_the_chosen_values(client, papers):
 
     assert '<option value="ICLR2026" selected>' in html
     assert 'value="agents"' in html
+
+
+def test_kept_select_options_follow_the_choices_and_the_chosen_values(client, papers):
+    html = client.get("/papers/", {"topic": ["llm", "agents"]}).content.decode()
+    assert '<select name="topic"' in html and " multiple>" in html
+    assert '<option value="llm" selected>' in html and '<option value="agents" selected>' in html
+    assert '<option value="vision">' in html
+
+    venue = Venue.objects.get(name="ICLR2026")
+    venue.name = "ICLR2026b"
+    venue.save()
+    html = client.get("/papers/", {"topic": "vision"}).content.decode()
+
+    assert ">ICLR2026b</option>" in html  # a renamed venue is new choices, not the kept HTML
+    assert '<option value="llm">' in html and '<option value="vision" selected>' in html
 
 
 @pytest.mark.parametrize(

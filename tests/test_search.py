@@ -448,6 +448,13 @@ class TestParse:
         expected = "(('a')) & (('b' <-> 'c') | ('d')) & (('ff':*)) & !('e')"
         assert search_query.tsquery_expression(query) == expected
 
+    def test_phrases_every_match_must_hold(self):
+        query = search_query.parse('"b c" a-b OR d 深度学习 "e f" -"g h" tran', prefix_last=True)
+
+        # Not a phrase in an OR group, nor an excluded one; CJK pairs are a phrase.
+        assert search_query.phrases(query) == ["b c", "深度 度学 学习", "e f"]
+        assert search_query.phrases(search_query.parse("tra", prefix_last=True)) == []
+
     def test_a_tier_looks_for_the_words_in_its_text_and_excludes_from_the_whole_note(self):
         query = search_query.parse('a OR b -e -"f g"', prefix_last=False)
 
@@ -647,6 +654,8 @@ class TestPhrases:
         response = client.get(LIST, {"q": '"at all the"'})
 
         assert response.status_code == 200
+        assert paper_titles(response) == []
+        assert "0 paper notes match “&quot;at all the&quot;”" in response.content.decode()
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
     @pytest.mark.parametrize(

@@ -306,6 +306,8 @@ PAGES = [
     ),
     ("/papers/?q=paper&venue=Q2020", 5, 5),  # best first: the search with its counts, the page's papers
     ("/papers/?venue=Q2020&area=q0&topic=q-topic-0&year=2025&has_code=true&rating=2&sort=rating", 5, 5),
+    # Counted from the site's counts: the form's choices (3), the version, the counts (2), the page.
+    ("/papers/?venue=Q2020&area=q0&topic=q-topic-0&year=2025&sort=newest", 7, 5),
 ]
 
 
