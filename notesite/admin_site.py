@@ -8,10 +8,20 @@ before switching the setting on; `manage.py addstatictoken USERNAME` makes a one
 recovery code. Off, the admin is Django's own.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.urls import reverse
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+@functools.cache
+def admin_path():
+    """Where the admin starts ("/admin/"). Asked on every request, so resolved once:
+    reverse() costs about 0.05 ms, a tenth of a cached page's own time."""
+    return reverse("admin:index")
 
 
 class PaperNotesAdminSite(OTPAdminSite):

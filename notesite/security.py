@@ -15,14 +15,15 @@ still need before its styles could be locked down too.
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.urls import reverse
+
+from notesite.admin_site import admin_path
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         # A view's own @csp_override wins; otherwise the admin has its own pair.
-        if parts.config is None and request.path_info.startswith(reverse("admin:index")):
+        if parts.config is None and request.path_info.startswith(admin_path()):
             admin_policy = (
                 settings.CONTENT_SECURITY_POLICY if report_only else settings.ADMIN_CONTENT_SECURITY_POLICY
             )

@@ -3,6 +3,7 @@ import shutil
 import pytest
 from django.core.cache import cache
 
+from notesite import page_cache
 from papers import site_counts
 
 
@@ -27,4 +28,5 @@ def _plain_static_files(settings):
 def _fresh_caches():
     """Each test starts from its own database: nothing kept from another test's."""
     site_counts.forget()
+    page_cache.forget()
     cache.clear()

@@ -537,9 +537,10 @@ QUERY_COUNTS = [
     ("/feeds/notes.atom", 2),
     ("/feeds/venues/Q2020.atom", 3),
     # An area or topic is public when the site's counts give it public notes: the
-    # content version, then (the first time after a change) the counts, two queries.
-    ("/feeds/areas/q0.atom", 6),
-    ("/feeds/topics/q-topic-0.atom", 6),
+    # content version, then (the first time after a change) the publication times and
+    # the counts, three queries.
+    ("/feeds/areas/q0.atom", 7),
+    ("/feeds/topics/q-topic-0.atom", 7),
     # What each section costs, except that the notes need only a count and their
     # newest change: 1 + 1 + 1 + 1 + 2 + 2.
     ("/sitemap.xml", 8),

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
+from notesite import page_cache
 from papers import site_counts
 from papers.models import Paper, Topic
 from papers.services import merge_topics, publish_papers
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
+def _page_cache_on(settings):
     settings.PAGE_CACHE_ENABLED = True
     caches["pages"].clear()
     yield
@@ -52,6 +53,7 @@ def test_a_page_made_afresh_reads_the_content_version_once(client, paper, settin
     with CaptureQueriesContext(connection) as without_cache:
         client.get(area_page(paper))
     site_counts.forget()
+    page_cache.forget()  # the publication times are read afresh too
     caches["default"].clear()  # the counts are made afresh too
     settings.PAGE_CACHE_ENABLED = True
     with CaptureQueriesContext(connection) as with_cache:
@@ -171,6 +173,34 @@ def test_a_scheduled_note_appears_when_its_time_comes(client, paper, monkeypatch
     assert client.get(scheduled.get_absolute_url()).status_code == 200
     # A browser that revalidates by date is told too: the page changed when it went live.
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"]).status_code == 200
+
+
+def test_the_publication_times_are_read_again_only_when_they_may_have_changed(paper, monkeypatch):
+    PaperFactory(title="Scheduled", venue=paper.venue, area=paper.area, scheduled=True)
+    with CaptureQueriesContext(connection) as first:
+        version, _ = page_cache.content_version()
+    with CaptureQueriesContext(connection) as unchanged:
+        assert page_cache.content_version()[0] == version
+    assert (len(first), len(unchanged)) == (2, 1)
+
+    # An edit adds a history record: the times are read again.
+    paper.title = "Edited"
+    paper.save()
+    with CaptureQueriesContext(connection) as edited:
+        edited_version, _ = page_cache.content_version()
+    assert len(edited) == 2
+    assert edited_version != version
+
+    # The scheduled note's time passes, with nothing written: read again, a new version.
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(days=2))
+    with CaptureQueriesContext(connection) as gone_live:
+        live_version, _ = page_cache.content_version()
+    assert len(gone_live) == 2
+    assert live_version != edited_version
+    with CaptureQueriesContext(connection) as after:
+        assert page_cache.content_version()[0] == live_version
+    assert len(after) == 1
 
 
 def test_a_deleted_note_is_gone_at_once(client, paper):

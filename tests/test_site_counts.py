@@ -37,7 +37,9 @@ def test_counts_are_kept_while_nothing_changes(site):
     counts, first = counted()
     again, second = counted()
 
-    assert (first, second) == (3, 1)  # the version and two grouped counts; then the version alone
+    # The version (with the publication times, the first time) and two grouped counts;
+    # then the version alone.
+    assert (first, second) == (4, 1)
     assert again is counts
     assert counts.papers() == 3
     assert counts.venues() == {site["venue"].pk: 2, site["other_venue"].pk: 1}
