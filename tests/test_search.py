@@ -123,6 +123,27 @@ def test_a_tier_needs_the_whole_search_in_its_text(client):
     assert found(client, "quokka wombat") == [title.title, summary.title, split.title]
 
 
+def test_a_search_in_bodies_only_where_the_heads_hold_it_elsewhere(client):
+    # SQLite probes the titles, tags and summaries once before reading their three tiers:
+    # they hold the words here in another venue only, so this venue's list is of bodies.
+    now = timezone.now()
+    venue, other = VenueFactory(name="ICLR2026"), VenueFactory(name="KDD2026")
+    PaperFactory(title="Head", venue=other, summary="A quokka census.", published_at=now)
+    older = PaperFactory(
+        title="Older", venue=venue, body="A quokka census drafted twice.", published_at=now - timedelta(2)
+    )
+    newer = PaperFactory(
+        title="Newer", venue=venue, body="The quokka census.", published_at=now - timedelta(1)
+    )
+
+    for q in ["quokka census", '"quokka census"', "quokka cens", "quokka census -wombat"]:
+        assert found(client, q, venue=venue.slug) == [newer.title, older.title], q
+        assert found(client, q) == ["Head", newer.title, older.title], q
+    # In no head at all: the probe finds nothing and the bodies alone are read.
+    assert found(client, '"census drafted"', venue=venue.slug) == [older.title]
+    assert found(client, "wombat census") == []
+
+
 def test_newest_means_published_last_not_added_last(client):
     now = timezone.now()
     added_first = PaperFactory(title="Quokka one", published_at=now - timedelta(hours=1))
@@ -605,6 +626,19 @@ def test_sqlite_reads_each_tier_newest_first_from_fts5(notes, q):
 
         assert "VIRTUAL TABLE INDEX" in plan and "_fts" in plan
         assert "TEMP B-TREE" not in plan  # read in order, not sorted
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
+def test_sqlite_indexes_prefixes_of_up_to_four_letters_and_keeps_its_triggers():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE name LIKE 'papers_paper%fts' OR type = 'trigger'"
+        )
+        schema = dict(cursor.fetchall())
+
+    for table in ["papers_paper_fts", "papers_paper_head_fts"]:
+        assert "prefix='2 3 4'" in schema[table]
+    assert {"papers_papersearch_ai", "papers_papersearch_ad", "papers_papersearch_au"} <= set(schema)
 
 
 class TestPhrases:
