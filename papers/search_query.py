@@ -52,7 +52,9 @@ def index_text(text):
     Both databases then split it into the same words as a query (neither sees
     punctuation, markup, URLs or CJK runs its own way).
     """
-    return " ".join(tokens_of(words_of(text)))
+    words = words_of(text)
+    # Most notes hold no CJK: one search of the text spares a test of every word.
+    return " ".join(tokens_of(words) if CJK_RUN.search(text) else words)
 
 
 def is_cjk(word):
