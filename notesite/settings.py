@@ -369,6 +369,11 @@ for cache_settings in CACHES.values():
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=not DEBUG)
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 60)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 300)
+# On PostgreSQL each process listens for the content's changes (notesite/content_listener.py,
+# one more connection per process) instead of asking for the content version on every
+# request. Turn it off behind a pooler that does not keep a connection to one client
+# (PgBouncer in transaction mode): notifications would not arrive.
+PAGE_CACHE_LISTEN = env_bool("PAGE_CACHE_LISTEN", default=True)
 
 TAGGIT_CASE_INSENSITIVE = True
 

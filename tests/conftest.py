@@ -25,6 +25,14 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_content_listener(settings):
+    """Tests' writes are rolled back, never committed, so a listener would never hear of
+    them: pages read the content version each time. tests/test_content_listener.py
+    turns it on where changes commit."""
+    settings.PAGE_CACHE_LISTEN = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts from its own database: nothing kept from another test's."""
     site_counts.forget()
