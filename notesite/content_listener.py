@@ -38,6 +38,7 @@ class ContentListener(threading.Thread):
         self.listening = False
         self._stopping = threading.Event()
         self._connection = None
+        self._failing = False
 
     def heard(self):
         return self.count if self.listening else None
@@ -47,7 +48,12 @@ class ContentListener(threading.Thread):
             try:
                 self._listen()
             except psycopg.Error as error:
-                logger.warning("Not hearing content changes (%s); trying again in %s s", error, RETRY_SECONDS)
+                # Once per outage, not every few seconds while the database is down.
+                if not self._failing:
+                    logger.warning(
+                        "Not hearing content changes (%s); trying every %s s", error, RETRY_SECONDS
+                    )
+                self._failing = True
             finally:
                 # Whatever changed while nobody listened must be read, not assumed.
                 self.listening = False
@@ -62,6 +68,9 @@ class ContentListener(threading.Thread):
         self._connection = psycopg.connect(**params, autocommit=True)
         self._connection.execute(f"LISTEN {CHANNEL}")
         self.listening = True
+        if self._failing:
+            logger.info("Hearing content changes again")
+            self._failing = False
         while not self._stopping.is_set():
             for _notification in self._connection.notifies(timeout=WAKE_SECONDS):
                 self.count += 1

@@ -85,7 +85,7 @@ def test_an_edit_is_live_as_soon_as_it_is_heard(client, paper):
 
 
 def test_a_lost_connection_makes_pages_read_the_version_until_it_listens_again(
-    client, paper, django_assert_num_queries
+    client, paper, django_assert_num_queries, caplog
 ):
     before = listening()
     client.get(paper.get_absolute_url())
@@ -103,6 +103,13 @@ def test_a_lost_connection_makes_pages_read_the_version_until_it_listens_again(
     client.get(paper.get_absolute_url())
     with django_assert_num_queries(0):
         assert b"Changed while deaf" in client.get(paper.get_absolute_url()).content
+    said = [
+        (record.levelname, record.getMessage())
+        for record in caplog.records
+        if record.name == content_listener.__name__
+    ]
+    assert [level for level, _ in said] == ["WARNING", "INFO"]
+    assert said[0][1].startswith("Not hearing content changes (")
 
 
 def test_a_scheduled_note_goes_live_with_no_change_to_hear(paper, monkeypatch, django_assert_num_queries):
