@@ -180,6 +180,10 @@ class PaperFilter(django_filters.FilterSet):
         (see papers/search.py)."""
         query = self.search_query
         if query is None:
+            # Nothing to match: "Best match" would stand for titles. The field still takes
+            # it, as a search just emptied leaves it in the address.
+            sort = self.form.fields["sort"]
+            sort.widget.choices = [choice for choice in sort.choices if choice[0] != "relevance"]
             return self.qs
         objects = self.objects
         return search.SearchResults(

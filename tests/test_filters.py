@@ -142,6 +142,24 @@ def test_form_keeps_the_chosen_values(client, papers):
     assert 'value="agents"' in html
 
 
+@pytest.mark.parametrize("params", [{}, {"sort": "relevance"}, {"q": "  "}, {"q": "  ", "sort": "relevance"}])
+def test_without_a_search_the_sort_offers_no_best_match_and_lists_titles(client, papers, params):
+    response = client.get("/papers/", params)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Best match" not in html
+    assert '<option value="title">Title</option>' in html
+    assert paper_titles(response) == ["Alpha scaling", "Beta vision", "Gamma agents"]
+
+
+def test_a_search_offers_its_best_match_first(client, papers):
+    html = client.get("/papers/", {"q": "scaling"}).content.decode()
+
+    # Chosen by default: the first option.
+    assert html.index('<option value="relevance">Best match</option>') < html.index('<option value="title">')
+
+
 def test_kept_select_options_follow_the_choices_and_the_chosen_values(client, papers):
     html = client.get("/papers/", {"topic": ["llm", "agents"]}).content.decode()
     assert '<select name="topic"' in html and " multiple>" in html
