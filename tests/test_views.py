@@ -1,6 +1,7 @@
 """Every public page: status, content a reader sees, and a fixed number of queries."""
 
 import pytest
+from django.template import Context, Template
 from django.urls import resolve, reverse
 
 from papers.models import Paper
@@ -324,3 +325,12 @@ def test_query_count_is_fixed(client, django_assert_num_queries, settings, size,
         client.get(url)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(0, "0"), (999, "999"), (25000, "25,000"), (1234567, "1,234,567"), ("12", "12")]
+)
+def test_counts_are_shown_with_thousands_separators(value, shown):
+    template = Template("{% load notes %}{{ value|thousands }}")
+
+    assert template.render(Context({"value": value})) == shown

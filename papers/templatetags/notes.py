@@ -15,6 +15,12 @@ register = template.Library()
 
 
 @register.filter
+def thousands(number):
+    """25000 → "25,000": a count read at a glance. Anything but a whole number as it is."""
+    return f"{number:,}" if isinstance(number, int) else number
+
+
+@register.filter
 def markdown_block(text):
     """Render a note body (Markdown) to HTML."""
     return mark_safe(markdown.render_block(text))  # noqa: S308 - sanitised by the renderer
