@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication: it serves and keeps pages only for anonymous readers.
     "notesite.page_cache.PageCacheMiddleware",
+    # Inside the page cache: a page not found may be one whose slug changed (a redirect).
+    "notesite.former_slugs.FormerSlugsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change saved during a request, in the papers' history.
     "simple_history.middleware.HistoryRequestMiddleware",
