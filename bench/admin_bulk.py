@@ -28,6 +28,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
+from notesite import content_listener  # noqa: E402
 from papers.demo import build_demo_site  # noqa: E402
 from papers.models import Paper, Topic  # noqa: E402
 from venues.models import Area  # noqa: E402
@@ -46,6 +47,7 @@ def main():
     try:
         run(options)
     finally:
+        content_listener.stop()  # its connection would keep the database from being dropped
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
 

@@ -48,6 +48,7 @@ from django.template import Template  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
+from notesite import content_listener  # noqa: E402
 from papers.demo import build_demo_site  # noqa: E402
 from papers.models import Paper, PaperSearch  # noqa: E402
 from papers.services import refresh_planner_statistics  # noqa: E402
@@ -81,6 +82,7 @@ def main():
     try:
         run(options)
     finally:
+        content_listener.stop()  # its connection would keep the database from being dropped
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
         shutil.rmtree(folder, ignore_errors=True)
