@@ -3,14 +3,16 @@
 Every change leaves a historical record (papers/history.py), slugs included. When a
 public page is not found, this looks up the slugs of its address in those records and,
 if each names something that is still there under another slug (or, for a note, in
-another venue or area), answers with a permanent redirect to where it is now. A few
-queries, on a page that was not found only. A note that is not public stays not found.
+another venue or area; for a topic, merged into another), answers with a permanent
+redirect to where it is now. A few queries, on a page that was not found only. A note
+that is not public stays not found.
 """
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 
 from papers.models import Paper, Topic
+from papers.services import merged_into
 from venues.models import Area, Venue
 
 # The URL arguments that name an object by its slug, and their models.
@@ -45,11 +47,15 @@ class FormerSlugsMiddleware:
 
 
 def _current_slug(model, slug):
-    """The slug now of what had `slug` last; None when it is gone or never was."""
+    """The slug now of what had `slug` last (for a topic merged into another, of that
+    one); None when it is gone or never was."""
     if model.objects.filter(slug=slug).exists():
         return slug
-    pk = _last_holder(model, slug=slug)
-    return model.objects.filter(pk=pk).values_list("slug", flat=True).first() if pk else None
+    record = model.history.filter(slug=slug).order_by("-history_id").first()
+    if record is None:
+        return None
+    pk = merged_into(record) if model is Topic else None
+    return model.objects.filter(pk=pk or record.id).values_list("slug", flat=True).first()
 
 
 def _moved_paper(venue_slug, slug):

@@ -1,5 +1,7 @@
 """Writes that touch several models."""
 
+import re
+
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.db.models import Q
@@ -193,8 +195,20 @@ def merge_topics(duplicates, into, *, user=None):
         )
         for topic in duplicates:
             topic._history_user = user
+            # Read back by merged_into(): the merged topic's old addresses lead to `into`.
+            topic._change_reason = MERGED_INTO.format(name=into.name, pk=into.pk)
             topic.delete()
     return count, len(duplicates)
+
+
+MERGED_INTO = "Merged into {name} (topic #{pk})"
+_MERGED_INTO = re.compile(r"\(topic #(\d+)\)\Z")
+
+
+def merged_into(record):
+    """The id of the topic a deleted topic's last historical `record` says it was merged into, or None."""
+    found = _MERGED_INTO.search(record.history_change_reason or "") if record.history_type == "-" else None
+    return int(found[1]) if found else None
 
 
 def delete_topics(topics, *, user=None):

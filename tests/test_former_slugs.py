@@ -2,7 +2,7 @@
 
 import pytest
 
-from papers.services import merge_topics
+from papers.services import delete_topics, merge_topics
 from tests.factories import AreaFactory, PaperFactory, TopicFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,13 +76,22 @@ def test_a_note_that_is_no_longer_public_is_not_found_under_any_slug(client, pap
     assert b"secret-new-slug" not in response.content
 
 
-def test_what_is_gone_or_never_was_is_not_found(client, paper, django_assert_max_num_queries):
+def test_a_topic_merged_into_another_leads_to_it(client, paper):
     topic = paper.topics.get()
-    gone = TopicFactory(name="Gone soon")
-    gone_slug = gone.slug
-    merge_topics([gone], topic)
+    duplicate = TopicFactory(name="Old topics")
+    PaperFactory(title="Filed twice", venue=paper.venue, area=paper.area).topics.add(duplicate)
 
-    assert client.get(f"/topics/{gone_slug}/").status_code == 404
+    merge_topics([duplicate], topic)
+
+    assert_moved(client, "/topics/old-topics/", f"/topics/{topic.slug}/")
+
+
+def test_what_is_gone_or_never_was_is_not_found(client, paper, django_assert_max_num_queries):
+    gone = TopicFactory(name="Gone soon")
+    paper.topics.add(gone)
+    delete_topics([gone])
+
+    assert client.get("/topics/gone-soon/").status_code == 404
     with django_assert_max_num_queries(8):
         assert client.get("/topics/never-was/").status_code == 404
     assert client.get(f"/{paper.venue.slug}/{paper.area.slug}/never-was/").status_code == 404
