@@ -33,12 +33,14 @@ class FormerSlugsMiddleware:
         kwargs = dict(match.kwargs)
         if not kwargs or not set(kwargs) <= {*SLUGGED, "paper"}:
             return None
-        moved = {name: _current_slug(SLUGGED[name], slug) for name, slug in kwargs.items() if name in SLUGGED}
         if "paper" in kwargs:
+            # A note's address follows the note, wherever its venue and area are now.
             paper = _moved_paper(kwargs["venue"], kwargs["paper"])
             if paper is None:
                 return None
             moved = {"venue": paper.venue.slug, "area": paper.area.slug, "paper": paper.slug}
+        else:
+            moved = {name: _current_slug(SLUGGED[name], slug) for name, slug in kwargs.items()}
         if None in moved.values() or moved == {name: kwargs[name] for name in moved}:
             return None
         url = reverse(match.view_name, kwargs={**kwargs, **moved})
