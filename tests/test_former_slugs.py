@@ -117,3 +117,10 @@ def test_only_pages_are_redirected_not_posts(client, paper):
     renamed(topic, "new-topic")
 
     assert client.post(f"/topics/{old}/").status_code in (404, 405)
+
+
+@pytest.mark.parametrize(
+    "path", ["/topics/a%00b/", "/areas/a%00b/", "/X%00Y/", "/X/y/a%00b/", "/topics/" + "x" * 3000 + "/"]
+)
+def test_bad_addresses_are_simply_not_found(client, paper, path):
+    assert client.get(path).status_code == 404
