@@ -27,9 +27,10 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from papers.history import CREATED, record_paper_history
-from papers.models import Paper, TaggedPaper, Topic
+from papers.models import Paper, PaperSearch, TaggedPaper, Topic
 from papers.querysets import RATING_FIELDS
 from papers.search import index_papers
+from papers.services import indexes_built_after
 from venues.models import Area, Venue
 
 # Papers are written this many at a time, which bounds memory at any site size.
@@ -1324,17 +1325,18 @@ def build_demo_site(*, papers=3000, seed=0, now=None, progress=None):
         writer = NoteWriter(rng, areas, topic_ids)
         pick_place = _place_picker(rng, venues, areas)
         links = 0
-        for start in range(0, len(plan), BATCH_SIZE):
-            batch = [writer.paper(kind, *pick_place(), now) for kind in plan[start : start + BATCH_SIZE]]
-            Paper.objects.bulk_create([paper for paper, _ in batch])
-            links += len(_link_topics(batch))
-            names = {paper: [topic_names[pk] for pk in topic_ids] for paper, topic_ids in batch}
-            record_paper_history(names, history_type=CREATED, reason="Demo data", when=now)
-            index_papers(names)
-            # With DEBUG on, Django keeps the SQL of every query, here megabytes per batch.
-            reset_queries()
-            if progress:
-                progress(start + len(batch), len(plan))
+        with indexes_built_after(Paper, Paper.history.model, TaggedPaper, PaperSearch):
+            for start in range(0, len(plan), BATCH_SIZE):
+                batch = [writer.paper(kind, *pick_place(), now) for kind in plan[start : start + BATCH_SIZE]]
+                Paper.objects.bulk_create([paper for paper, _ in batch])
+                links += len(_link_topics(batch))
+                names = {paper: [topic_names[pk] for pk in topic_ids] for paper, topic_ids in batch}
+                record_paper_history(names, history_type=CREATED, reason="Demo data", when=now)
+                index_papers(names)
+                # With DEBUG on, Django keeps the SQL of every query, here megabytes per batch.
+                reset_queries()
+                if progress:
+                    progress(start + len(batch), len(plan))
     return DemoCounts(
         venues=len(venues),
         areas=len(areas),

@@ -5,10 +5,12 @@ import statistics
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from papers.models import Paper, TaggedPaper, Topic
+from papers.models import Paper, PaperSearch, TaggedPaper, Topic
+from papers.services import indexes_built_after
 from tests.factories import VenueFactory
 from venues.models import Area, Venue
 
@@ -50,6 +52,29 @@ def site_contents():
         TaggedPaper.objects.values_list("content_object__venue__name", "content_object__slug", "tag__name")
     )
     return notes, topics
+
+
+# The tables load_demo writes by the thousand.
+BULK_TABLES = [model._meta.db_table for model in (Paper, Paper.history.model, TaggedPaper, PaperSearch)]
+
+
+def index_definitions():
+    """(name, definition, unique?) of every index of BULK_TABLES, as the database has them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), indisunique
+                FROM pg_index WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1""",
+                [BULK_TABLES],
+            )
+            return cursor.fetchall()
+        placeholders = ", ".join(["%s"] * len(BULK_TABLES))
+        cursor.execute(
+            f"SELECT name, sql, sql LIKE 'CREATE UNIQUE%%' FROM sqlite_master "  # noqa: S608 - placeholders only
+            f"WHERE type = 'index' AND tbl_name IN ({placeholders}) ORDER BY 1",
+            BULK_TABLES,
+        )
+        return cursor.fetchall()
 
 
 def row_counts():
@@ -178,3 +203,28 @@ def test_rejects_a_bad_number_of_papers(papers):
     with pytest.raises(CommandError, match="--papers"):
         load_demo("--papers", papers)
     assert row_counts() == (0, 0, 0, 0)
+
+
+def test_every_index_is_there_after_a_load():
+    wipe_site()
+    before = index_definitions()
+    load_demo("--papers", "40")
+    assert Paper.objects.count() > 40
+    assert len(before) >= 10
+    assert index_definitions() == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL builds its indexes after a load")
+def test_a_load_keeps_only_the_indexes_it_needs_and_a_failed_one_gets_every_index_back():
+    before = index_definitions()
+    with (
+        pytest.raises(RuntimeError, match="load failed"),
+        transaction.atomic(),
+        indexes_built_after(Paper, Paper.history.model, TaggedPaper, PaperSearch),
+    ):
+        during = index_definitions()
+        raise RuntimeError("load failed")
+    # Unique ones stay (the load relies on them), the full-text ones go.
+    assert during == [index for index in before if index[2]]
+    assert any("USING gin" in definition for _, definition, _ in before)
+    assert index_definitions() == before
