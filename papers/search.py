@@ -281,18 +281,27 @@ def phrase_tier_sql(query, tier, *, limit):
         return sql, params
     # Note by note, newest first: LATERAL … OFFSET 0 keeps the planner from reading the
     # phrase's words from the index instead, thousands of notes, to join them.
-    first, most = (
-        f"""
+    def walk(skipped, lists):
+        return f"""
         SELECT f.pk AS id, f.venue_id, f.area_id, f.published_at AS newest
-        FROM (SELECT * FROM filtered ORDER BY published_at DESC, pk DESC LIMIT {limit * lists}) f,
+        FROM (
+            SELECT * FROM filtered ORDER BY published_at DESC, pk DESC
+            OFFSET {limit * skipped} LIMIT {limit * lists}
+        ) f,
         LATERAL (SELECT 1 FROM papers_papersearch s WHERE s.paper_id = f.pk AND {condition} OFFSET 0) found
         ORDER BY f.published_at DESC, f.pk DESC
         LIMIT {limit}"""  # noqa: S608
-        for lists in PHRASE_WALK
-    )
+
+    short, long = PHRASE_WALK
+    first = walk(0, short)
+    # The long walk goes on where the short one ended, with what it found (all of it: it
+    # found fewer than `limit`), instead of testing those notes again.
+    most = f"""
+        SELECT * FROM (SELECT * FROM first UNION ALL ({walk(short, long - short)})) most
+        ORDER BY {NEWEST_FIRST} LIMIT {limit}"""  # noqa: S608
     # PostgreSQL runs a CTE, and a subquery of a condition, only when first asked for it.
     found_first, found_most = "(SELECT COUNT(*) FROM first)", "(SELECT COUNT(*) FROM most)"
-    promising = f"{found_first} * {PHRASE_WALK[1]} >= {limit} * {PHRASE_WALK[0]}"
+    promising = f"{found_first} * {long} >= {limit} * {short}"
     sql = f"""
         SELECT * FROM (
             WITH first AS MATERIALIZED ({first}), most AS MATERIALIZED ({most})
