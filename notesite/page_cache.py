@@ -17,16 +17,21 @@ never served from the cache nor stored in it, and their pages are marked private
 
 While the database cannot be reached, a page kept under the last version this process
 read is still served (marked no-store); any other page is the 503 page (notesite/errors.py).
+
+Each process keeps the pages it served last in memory too (`PAGE_CACHE_MEMORY_MB`), under
+the current version only: the shared cache is read for the others.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.http import HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
@@ -113,9 +118,61 @@ def content_version():
 
 
 def forget():
-    """Drop the version this process read (tests start each from an empty database)."""
+    """Drop the version this process read, and the pages it keeps (tests start each
+    from an empty database)."""
     global _known
     _known = None
+    _in_memory.clear()
+
+
+class PagesInMemory:
+    """The pages this process served last under one content version, newest used last,
+    up to `limit` bytes of content. A page kept under another version is dropped with the
+    first page of the new one, so a page served from here is never stale either.
+
+    A page is kept as its status, headers and content, and served as a new response
+    each time: the threads of a worker never share one response object, which each
+    request's middleware changes."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        with self._lock:
+            self._version, self._pages, self._size = None, OrderedDict(), 0
+
+    def get(self, version, key):
+        with self._lock:
+            page = self._pages.get(key) if version == self._version else None
+            if page is None:
+                return None
+            self._pages.move_to_end(key)
+        status, headers, content = page
+        return HttpResponse(content, status=status, headers=headers)
+
+    def put(self, version, key, response):
+        content = response.content
+        limit = settings.PAGE_CACHE_MEMORY_MB * 1024 * 1024
+        if len(content) > limit:
+            return
+        with self._lock:
+            if version != self._version:
+                self._version, self._pages, self._size = version, OrderedDict(), 0
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._size -= len(old[2])
+            self._pages[key] = (response.status_code, dict(response.headers), content)
+            self._size += len(content)
+            while self._size > limit:
+                _, (_, _, evicted) = self._pages.popitem(last=False)
+                self._size -= len(evicted)
+
+    def __len__(self):
+        return len(self._pages)
+
+
+_in_memory = PagesInMemory()
 
 
 def _as_datetime(value):
@@ -159,11 +216,16 @@ class PageCacheMiddleware:
             response = HttpResponseNotModified()
         else:
             key = self._key(version, request)
-            response = caches["pages"].get(key)
+            response = _in_memory.get(version, key)
             if response is None:
-                response = self.get_response(request)
-                if self._keepable(response):
-                    caches["pages"].set(key, response)
+                response = caches["pages"].get(key)
+                if response is None:
+                    response = self.get_response(request)
+                    if self._keepable(response):
+                        caches["pages"].set(key, response)
+                        _in_memory.put(version, key, response)
+                else:
+                    _in_memory.put(version, key, response)
         if response.status_code in (200, 304) and not response.has_header("Cache-Control"):
             response["ETag"] = etag
             if last_modified:

@@ -376,6 +376,10 @@ PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 300)
 # request. Turn it off behind a pooler that does not keep a connection to one client
 # (PgBouncer in transaction mode): notifications would not arrive.
 PAGE_CACHE_LISTEN = env_bool("PAGE_CACHE_LISTEN", default=True)
+# Each process also keeps the pages it served last, under the current version only, up to
+# this many MiB (0: none): a page read from memory skips reading, decompressing and
+# unpickling it from the shared cache, a third of a millisecond for a list of 100 notes.
+PAGE_CACHE_MEMORY_MB = env_int("PAGE_CACHE_MEMORY_MB", 16)
 
 TAGGIT_CASE_INSENSITIVE = True
 

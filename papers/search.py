@@ -279,6 +279,7 @@ def phrase_tier_sql(query, tier, *, limit):
     params = [*found_params, *condition_params, *phrases, *condition_params, *phrases]
     if tier != TIERS[-1]:
         return sql, params
+
     # Note by note, newest first: LATERAL … OFFSET 0 keeps the planner from reading the
     # phrase's words from the index instead, thousands of notes, to join them.
     def walk(skipped, lists):

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
@@ -324,3 +325,84 @@ def test_a_redis_outage_leaves_pages_made_afresh_not_errors(client, paper, setti
     assert first.status_code == again.status_code == 200
     assert "Cached note" in again.content.decode()
     assert "cannot be reached" in caplog.text
+
+
+def shared_cache_reads(monkeypatch):
+    """The keys read from the shared page cache from now on, in a list that fills up."""
+    reads, shared_get = [], caches["pages"].get
+
+    def get(key, *args):
+        reads.append(key)
+        return shared_get(key, *args)
+
+    monkeypatch.setattr(caches["pages"], "get", get)
+    return reads
+
+
+def test_a_process_serves_the_pages_it_served_last_from_memory(client, paper, monkeypatch):
+    first = client.get(area_page(paper))
+    reads = shared_cache_reads(monkeypatch)
+
+    second = client.get(area_page(paper))
+    other = client.get(paper.get_absolute_url())
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == first["Content-Type"]
+    assert other.status_code == 200
+    assert len(reads) == 1  # only the page it had not served yet
+
+
+def test_a_page_from_memory_is_a_new_response_each_time(client, paper):
+    client.get(area_page(paper))
+    second = client.get(area_page(paper))
+    second["X-Changed"] = "by one request"
+    third = client.get(area_page(paper))
+
+    assert second is not third
+    assert not third.has_header("X-Changed")
+    assert third.content == second.content
+
+
+def test_a_page_from_memory_is_never_stale(client, paper):
+    client.get(area_page(paper))
+    client.get(area_page(paper))  # now from memory
+
+    paper.title = "Retitled note"
+    paper.save()
+    page = client.get(area_page(paper))
+
+    assert "Retitled note" in page.content.decode()
+    assert "Cached note" not in page.content.decode()
+
+
+def test_no_memory_means_the_shared_cache_every_time(client, paper, settings, monkeypatch):
+    settings.PAGE_CACHE_MEMORY_MB = 0
+    client.get(area_page(paper))
+    reads = shared_cache_reads(monkeypatch)
+
+    for _ in range(3):
+        assert client.get(area_page(paper)).status_code == 200
+
+    assert len(reads) == 3
+
+
+def test_memory_keeps_the_pages_used_last_within_its_size(settings):
+    settings.PAGE_CACHE_MEMORY_MB = 1
+    pages = page_cache.PagesInMemory()
+    half = b"x" * (512 * 1024 - 100)
+    for name in ("a", "b"):
+        pages.put("v1", name, HttpResponse(half))
+    assert pages.get("v1", "a") is not None  # now used after b
+    pages.put("v1", "c", HttpResponse(half))  # a third does not fit: b goes
+
+    assert pages.get("v1", "b") is None
+    assert pages.get("v1", "a").content == half
+    assert pages.get("v1", "c").content == half
+    assert pages.get("v2", "a") is None  # another version: not served
+    pages.put("v2", "d", HttpResponse(b"new"))
+    assert len(pages) == 1  # the old version's pages went
+    pages.put("v2", "huge", HttpResponse(b"x" * (1024 * 1024 + 1)))
+    assert pages.get("v2", "huge") is None
+    assert pages.get("v2", "d").content == b"new"
