@@ -759,6 +759,8 @@ class TestPhrases:
             every_match[:2]
         )  # the first walk found enough
         assert sorted(whole_note_tier((0, 1000), 2)) == sorted(every_match[:2])  # the longer walk did
+        # A first walk that finds some of them, then the longer one: the same notes.
+        assert sorted(whole_note_tier((1, 1000), len(every_match))) == sorted(every_match)
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
     def test_postgresql_keeps_the_pairs_of_words_one_and_two_apart(self):
