@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from papers.bulk import insert_rows
 from papers.history import CREATED, record_paper_history
 from papers.models import Paper, PaperSearch, TaggedPaper, Topic
 from papers.querysets import RATING_FIELDS
@@ -1329,7 +1330,7 @@ def build_demo_site(*, papers=3000, seed=0, now=None, progress=None):
             for start in range(0, len(plan), BATCH_SIZE):
                 batch = [writer.paper(kind, *pick_place(), now) for kind in plan[start : start + BATCH_SIZE]]
                 Paper.objects.bulk_create([paper for paper, _ in batch])
-                links += len(_link_topics(batch))
+                links += _link_topics(batch)
                 names = {paper: [topic_names[pk] for pk in topic_ids] for paper, topic_ids in batch}
                 record_paper_history(names, history_type=CREATED, reason="Demo data", when=now)
                 index_papers(names)
@@ -1422,10 +1423,13 @@ def _place_picker(rng, venues, areas):
 
 def _link_topics(batch):
     """File each paper of `batch` (pairs of a saved paper and its topic ids) under its topics."""
-    return TaggedPaper.objects.bulk_create(
-        TaggedPaper(content_object_id=paper.pk, tag_id=topic_id)
-        for paper, topic_ids in batch
-        for topic_id in topic_ids
+    return insert_rows(
+        TaggedPaper,
+        (
+            TaggedPaper(content_object_id=paper.pk, tag_id=topic_id)
+            for paper, topic_ids in batch
+            for topic_id in topic_ids
+        ),
     )
 
 

@@ -20,9 +20,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
+from papers.bulk import insert_rows
 from papers.models import Paper, TaggedPaper
 
-BATCH_SIZE = 500
 CREATED, CHANGED, DELETED = "+", "~", "-"
 
 
@@ -53,7 +53,7 @@ def record_paper_history(topics_by_paper, *, history_type=CHANGED, user=None, re
         )
         for paper, names in topics_by_paper.items()
     ]
-    return history_model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return insert_rows(history_model, rows)
 
 
 def current_version(paper_id):

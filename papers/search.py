@@ -28,6 +28,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from papers import search_query
+from papers.bulk import insert_rows
 from papers.models import Paper, PaperSearch, TaggedPaper, Topic
 from papers.search_query import Query, index_text, is_cjk
 
@@ -84,7 +85,7 @@ def index_papers(topics_by_paper):
             # Named by recency, which SQLite then looks up in order in its index.
             stale = PaperSearch.objects.filter(recency__in=stale.values("recency"))
         stale.delete()
-        PaperSearch.objects.bulk_create(rows)
+        insert_rows(PaperSearch, rows)
 
 
 def reindex(paper_ids):

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from papers.bulk import insert_rows
 from papers.history import record_paper_history
 from papers.models import Paper, TaggedPaper, Topic
 from papers.search import index_papers
@@ -246,10 +247,13 @@ def _drop_topics(papers, dropped, *, keep, user, reason):
 def set_paper_topics(names_by_paper, topics):
     """Replace each saved paper's topics with the named ones; `topics` is a TopicCache."""
     TaggedPaper.objects.filter(content_object__in=list(names_by_paper)).delete()
-    TaggedPaper.objects.bulk_create(
-        TaggedPaper(content_object=paper, tag=topics.get(name))
-        for paper, names in names_by_paper.items()
-        for name in {name.lower(): name for name in names}.values()
+    insert_rows(
+        TaggedPaper,
+        (
+            TaggedPaper(content_object=paper, tag=topics.get(name))
+            for paper, names in names_by_paper.items()
+            for name in {name.lower(): name for name in names}.values()
+        ),
     )
 
 
