@@ -211,3 +211,21 @@ def test_a_saved_run_reads_back_as_it_was_measured():
     saved = json.loads(json.dumps({"sites": [asdict(site)]}))
 
     assert run.sites_from_json(saved) == [site]
+
+
+@pytest.mark.django_db
+def test_the_load_benchmark_times_each_part_of_a_build_and_puts_everything_back():
+    from bench import load_demo
+    from papers import demo
+    from papers.models import Paper
+
+    originals = {part: getattr(owner, name) for part, (owner, name) in load_demo.PARTS.items()}
+
+    seconds, whole = load_demo.timed_build(40)
+
+    assert Paper.objects.count() > 40  # and the drafts, notes in review and scheduled ones
+    assert set(seconds) == {*load_demo.PARTS, "papers"}
+    assert all(spent > 0 for spent in seconds.values())
+    assert sum(seconds.values()) < whole
+    assert {part: getattr(owner, name) for part, (owner, name) in load_demo.PARTS.items()} == originals
+    assert demo.NoteWriter.paper is originals["write the notes (Python)"]
