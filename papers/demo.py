@@ -30,7 +30,7 @@ from papers.bulk import insert_rows
 from papers.history import CREATED, record_paper_history
 from papers.models import Paper, PaperSearch, TaggedPaper, Topic
 from papers.querysets import RATING_FIELDS
-from papers.search import index_papers
+from papers.search import full_text_filled_after, index_papers
 from papers.services import indexes_built_after
 from venues.models import Area, Venue
 
@@ -1326,7 +1326,10 @@ def build_demo_site(*, papers=3000, seed=0, now=None, progress=None):
         writer = NoteWriter(rng, areas, topic_ids)
         pick_place = _place_picker(rng, venues, areas)
         links = 0
-        with indexes_built_after(Paper, Paper.history.model, TaggedPaper, PaperSearch):
+        with (
+            indexes_built_after(Paper, Paper.history.model, TaggedPaper, PaperSearch),
+            full_text_filled_after(),
+        ):
             for start in range(0, len(plan), BATCH_SIZE):
                 batch = [writer.paper(kind, *pick_place(), now) for kind in plan[start : start + BATCH_SIZE]]
                 Paper.objects.bulk_create([paper for paper, _ in batch])

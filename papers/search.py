@@ -17,6 +17,7 @@ index holds them spelt as pairs), and only for the page of results shown.
 
 import re
 from collections import Counter
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
@@ -96,6 +97,46 @@ def reindex(paper_ids):
             "topics"
         )
         index_papers({paper: [topic.name for topic in paper.topics.all()] for paper in papers})
+
+
+@contextmanager
+def full_text_filled_after():
+    """SQLite: while a bulk load of an empty site runs inside, its search rows leave the
+    FTS5 tables alone; after it, the tables are filled from them in one pass. Elsewhere,
+    nothing (PostgreSQL's counterpart is `papers.services.indexes_built_after`).
+
+    Kept current row by row, FTS5 writes what it holds whenever a batch's rowids (the
+    notes' recency) fall below the last batch's, then merges what it wrote again and
+    again; one pass reads the rows in rowid order and writes each term's list once.
+
+    The triggers that keep the tables current are dropped and made again as they were
+    (from SQLite's own schema), inside the caller's transaction, so a failure brings
+    them back with the rest. Filling reads every search row, old ones included: meant
+    for a site that starts empty, as the demo data's does.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            [PaperSearch._meta.db_table],
+        )
+        triggers = cursor.fetchall()
+        for name, _ in triggers:
+            cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+    yield
+    fill_full_text_tables()
+    with connection.cursor() as cursor:
+        for _, definition in triggers:
+            cursor.execute(definition)
+
+
+def fill_full_text_tables():
+    """SQLite: fill the FTS5 tables afresh from every search row."""
+    with connection.cursor() as cursor:
+        for table in sorted({table for table, _ in FTS_TIERS + FTS_TIERS_EXCLUDING}):
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")  # noqa: S608 - our own table names
 
 
 @receiver(post_save, sender=Paper)

@@ -5,6 +5,7 @@ import json
 from dataclasses import asdict
 
 import pytest
+from django.db import connection
 
 from bench import run
 
@@ -225,7 +226,10 @@ def test_the_load_benchmark_times_each_part_of_a_build_and_puts_everything_back(
 
     assert Paper.objects.count() > 40  # and the drafts, notes in review and scheduled ones
     assert set(seconds) == {*load_demo.PARTS, "papers"}
-    assert all(spent > 0 for spent in seconds.values())
+    # Only SQLite fills full-text tables at the end.
+    sqlite_only = {"full-text tables (SQLite)"} if connection.vendor != "sqlite" else set()
+    assert all(spent > 0 for part, spent in seconds.items() if part not in sqlite_only)
+    assert all(seconds[part] == 0 for part in sqlite_only)
     assert sum(seconds.values()) < whole
     assert {part: getattr(owner, name) for part, (owner, name) in load_demo.PARTS.items()} == originals
     assert demo.NoteWriter.paper is originals["write the notes (Python)"]

@@ -10,8 +10,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from papers.models import Paper, PaperSearch, TaggedPaper, Topic
+from papers.search import full_text_filled_after
 from papers.services import indexes_built_after
 from tests.factories import VenueFactory
+from tests.helpers import paper_titles
 from venues.models import Area, Venue
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +77,33 @@ def index_definitions():
             BULK_TABLES,
         )
         return cursor.fetchall()
+
+
+def trigger_definitions():
+    """(name, definition) of every trigger of BULK_TABLES that is not the database's own."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                """SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
+                WHERE tgrelid = ANY(%s::regclass[]) AND NOT tgisinternal ORDER BY 1""",
+                [BULK_TABLES],
+            )
+            return cursor.fetchall()
+        placeholders = ", ".join(["%s"] * len(BULK_TABLES))
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master "  # noqa: S608 - placeholders only
+            f"WHERE type = 'trigger' AND tbl_name IN ({placeholders}) ORDER BY 1",
+            BULK_TABLES,
+        )
+        return cursor.fetchall()
+
+
+def full_text_tables_match_their_rows():
+    """SQLite: FTS5's own check that each table indexes exactly its search rows."""
+    with connection.cursor() as cursor:
+        for table in ("papers_paper_fts", "papers_paper_head_fts"):
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")  # noqa: S608 - our names
+    return True
 
 
 def row_counts():
@@ -212,6 +241,43 @@ def test_every_index_is_there_after_a_load():
     assert Paper.objects.count() > 40
     assert len(before) >= 10
     assert index_definitions() == before
+
+
+def test_the_loaded_notes_are_searchable_and_later_edits_too(client):
+    wipe_site()
+    triggers = trigger_definitions()
+    load_demo("--papers", "40")
+    paper = Paper.objects.published().order_by("pk")[7]
+    words = [word for word in paper.body.split() if word.isalpha()]
+    in_the_middle = words[len(words) // 2 : len(words) // 2 + 3]
+
+    # Each database keeps its search index current by triggers: the load put them back.
+    assert triggers
+    assert trigger_definitions() == triggers
+    if connection.vendor == "sqlite":
+        assert full_text_tables_match_their_rows()
+    assert paper.title in paper_titles(client.get("/papers/", {"q": f'"{paper.title}"'}))
+    assert paper.title in paper_titles(client.get("/papers/", {"q": " ".join(in_the_middle)}))
+
+    paper.title = "Quokka routing for sparse experts"
+    paper.save()
+
+    assert paper_titles(client.get("/papers/", {"q": "quokka"})) == [paper.title]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite fills its full-text tables after a load")
+def test_a_failed_load_gets_the_full_text_triggers_back():
+    triggers = trigger_definitions()
+    with pytest.raises(RuntimeError, match="load failed"), transaction.atomic(), full_text_filled_after():
+        during = trigger_definitions()
+        raise RuntimeError("load failed")
+    assert [name for name, _ in triggers] == [
+        "papers_papersearch_ad",
+        "papers_papersearch_ai",
+        "papers_papersearch_au",
+    ]
+    assert during == []
+    assert trigger_definitions() == triggers
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL builds its indexes after a load")
