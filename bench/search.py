@@ -16,7 +16,9 @@ Django's test client:
 Terms are drawn from the index itself: "common" words are in more than 20% of the
 notes, "rare" ones in fewer than 0.1%; phrases are three consecutive words of a
 random note's body. Prints p50 and p95 per kind, and the median number of notes
-listed (at most SEARCH_MATCH_LIMIT). Budget: p95 ≤ 50 ms, suggestions ≤ 20 ms.
+listed (at most SEARCH_MATCH_LIMIT), after the CPU check of `bench/run.py` (the
+machine's speed at that moment: compare runs with it). Budget: p95 ≤ 50 ms,
+suggestions ≤ 20 ms.
 """
 
 import argparse
@@ -48,6 +50,7 @@ from django.template import Template  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
+from bench.run import cpu_check  # noqa: E402
 from notesite import content_listener  # noqa: E402
 from papers.demo import build_demo_site  # noqa: E402
 from papers.models import Paper, PaperSearch  # noqa: E402
@@ -98,7 +101,7 @@ def run(options):
         refresh_planner_statistics()
     print(
         f"{Paper.objects.count():,} notes ({options.papers:,} public) on {connection.vendor}, "
-        f"built in {time.perf_counter() - started:.0f} s",
+        f"built in {time.perf_counter() - started:.0f} s; CPU check {cpu_check():.0f} ms",
         flush=True,
     )
     rng = random.Random(1)  # noqa: S311 - a repeatable choice of search terms

@@ -301,7 +301,8 @@ def indexes_built_after(*models):
     touched after a checkpoint goes to the WAL whole. `load_demo --papers 100000` wrote
     6.2 GB of WAL with them and 1.3–1.6 GB without, and took 187–203 s against 128–161 s
     (this machine, runs of each within the hour). SQLite gained nothing from it (150 s
-    either way): its time goes to its full-text tables.
+    either way): its time went to its full-text tables, which
+    `papers.search.full_text_filled_after` fills in one pass instead.
 
     Run it inside a transaction: the indexes are gone only within it, so a failure
     brings them back with the rest, and the tables are locked against readers until it
