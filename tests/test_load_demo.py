@@ -60,42 +60,35 @@ def site_contents():
 BULK_TABLES = [model._meta.db_table for model in (Paper, Paper.history.model, TaggedPaper, PaperSearch)]
 
 
-def index_definitions():
-    """(name, definition, unique?) of every index of BULK_TABLES, as the database has them."""
+def catalog_rows(postgresql, sqlite):
+    """The rows of a query of the database's catalog about BULK_TABLES: `postgresql` takes
+    them as one array, `sqlite` as the placeholders it names {tables}."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), indisunique
-                FROM pg_index WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1""",
-                [BULK_TABLES],
-            )
-            return cursor.fetchall()
-        placeholders = ", ".join(["%s"] * len(BULK_TABLES))
-        cursor.execute(
-            f"SELECT name, sql, sql LIKE 'CREATE UNIQUE%%' FROM sqlite_master "  # noqa: S608 - placeholders only
-            f"WHERE type = 'index' AND tbl_name IN ({placeholders}) ORDER BY 1",
-            BULK_TABLES,
-        )
+            cursor.execute(postgresql, [BULK_TABLES])
+        else:
+            cursor.execute(sqlite.format(tables=", ".join(["%s"] * len(BULK_TABLES))), BULK_TABLES)
         return cursor.fetchall()
+
+
+def index_definitions():
+    """(name, definition, unique?) of every index of BULK_TABLES, as the database has them."""
+    return catalog_rows(
+        """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), indisunique
+        FROM pg_index WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1""",
+        """SELECT name, sql, sql LIKE 'CREATE UNIQUE%%' FROM sqlite_master
+        WHERE type = 'index' AND tbl_name IN ({tables}) ORDER BY 1""",
+    )
 
 
 def trigger_definitions():
     """(name, definition) of every trigger of BULK_TABLES that is not the database's own."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                """SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
-                WHERE tgrelid = ANY(%s::regclass[]) AND NOT tgisinternal ORDER BY 1""",
-                [BULK_TABLES],
-            )
-            return cursor.fetchall()
-        placeholders = ", ".join(["%s"] * len(BULK_TABLES))
-        cursor.execute(
-            f"SELECT name, sql FROM sqlite_master "  # noqa: S608 - placeholders only
-            f"WHERE type = 'trigger' AND tbl_name IN ({placeholders}) ORDER BY 1",
-            BULK_TABLES,
-        )
-        return cursor.fetchall()
+    return catalog_rows(
+        """SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
+        WHERE tgrelid = ANY(%s::regclass[]) AND NOT tgisinternal ORDER BY 1""",
+        """SELECT name, sql FROM sqlite_master
+        WHERE type = 'trigger' AND tbl_name IN ({tables}) ORDER BY 1""",
+    )
 
 
 def full_text_tables_match_their_rows():
