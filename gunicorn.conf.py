@@ -25,9 +25,24 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM, requests in flight get this long to finish before the workers go.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# A kept-alive connection is closed after this many requests (0: never), as nginx's
+# `keepalive_requests` does; gunicorn has no such setting, so pre_request below applies
+# it. A connection stays with the worker that accepted it: a client or proxy that keeps
+# a few connections open, all taken by one busy worker, would leave the other workers
+# idle for as long as they last. Closed now and then, each comes back to whichever
+# worker is free (docs/performance.md, "The cached-page dip").
+_keepalive_requests = _int("GUNICORN_KEEPALIVE_REQUESTS", 100)
 # Recycle a worker now and then, so that no slow leak can grow without bound.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 10_000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1_000)
+
+
+def pre_request(worker, req):
+    worker.log.debug("%s %s", req.method, req.path)  # what gunicorn's own hook does
+    if _keepalive_requests and req.req_number >= _keepalive_requests:
+        req.must_close = True  # answered with "Connection: close"
+
+
 # Load the application once, before forking: workers share its memory pages.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() in {"1", "true", "yes", "on"}
 # Access log to stdout only when asked: the request log of a busy site is the proxy's job.

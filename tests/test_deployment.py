@@ -6,6 +6,7 @@ Tests that need PostgreSQL or Redis skip, saying so, when the suite runs without
 (the PostgreSQL ones run when the suite itself runs on PostgreSQL).
 """
 
+import http.client
 import json
 import os
 import signal
@@ -90,6 +91,30 @@ def test_gunicorn_finishes_requests_in_flight_on_sigterm(tmp_path):
     assert exit_code == 0
     with pytest.raises(OSError):
         request(server.url + "/", timeout=2)
+
+
+@pytest.mark.parametrize(("setting", "closed_at"), [(None, 100), ("3", 3), ("0", None)])
+def test_a_kept_alive_connection_is_closed_after_keepalive_requests(tmp_path, setting, closed_at):
+    """GUNICORN_KEEPALIVE_REQUESTS (100 by default, 0: never): the answer to that request
+    on one connection says "Connection: close", so the client's next connection goes to
+    whichever worker is free."""
+    env = production_env(**({"GUNICORN_KEEPALIVE_REQUESTS": setting} if setting else {}))
+    with gunicorn(tmp_path, env, app="tests.slow_app:application", ready_path="/") as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        kept, closed = 0, None
+        for number in range(1, 151):
+            connection.request("GET", "/")
+            answer = connection.getresponse()
+            assert answer.read() == b"finished after 0.0 s"
+            if answer.will_close:
+                closed = number
+                break
+            kept += 1
+        connection.close()
+
+    assert closed == closed_at
+    assert kept == (closed_at - 1 if closed_at else 150)
 
 
 def test_an_unreachable_database_is_a_503_within_two_seconds(tmp_path, static_root):
