@@ -233,3 +233,18 @@ def test_the_load_benchmark_times_each_part_of_a_build_and_puts_everything_back(
     assert sum(seconds.values()) < whole
     assert {part: getattr(owner, name) for part, (owner, name) in load_demo.PARTS.items()} == originals
     assert demo.NoteWriter.paper is originals["write the notes (Python)"]
+
+
+def test_the_connections_each_worker_holds_are_read_from_ss():
+    from bench.connections import connections_per_worker
+
+    # `ss -tnpH state established '( sport = :8911 )'`: two workers, one holding three.
+    output = (
+        '0      0      127.0.0.1:8911 127.0.0.1:49572 users:(("gunicorn",pid=9749,fd=12))\n'
+        '0      0      127.0.0.1:8911 127.0.0.1:49574 users:(("gunicorn",pid=9749,fd=13))\n'
+        '0      0      127.0.0.1:8911 127.0.0.1:49576 users:(("gunicorn",pid=9750,fd=11))\n'
+        '0      0      127.0.0.1:8911 127.0.0.1:49578 users:(("gunicorn",pid=9749,fd=14))\n'
+    )
+
+    assert connections_per_worker(output) == {9749: 3, 9750: 1}
+    assert connections_per_worker("") == {}
