@@ -7,7 +7,7 @@ Builds a SQLite site of `--papers` notes in a temporary folder, serves it as
 `bench/run.py` does (gunicorn with gunicorn.conf.py, production settings, the page cache
 on), and alternates wrk runs of 8 connections at each kind of cached page and at the
 static file, `--rounds` times. For each run it prints the requests per second, how many
-of the driver's connections each worker held a second and a half into it (read with
+of the driver's connections each worker held 1.5 s into it (or halfway; read with
 `ss`), and the CPU seconds each worker used. Then the runs below half the static
 file's mean, and the means. Needs wrk and ss (iproute2).
 
@@ -17,7 +17,6 @@ run measures one process on one core (docs/performance.md, "The cached-page dip"
 
 import argparse
 import collections
-import json
 import os
 import re
 import secrets
@@ -33,12 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.run import (
     KINDS,
-    ROOT,
     Gunicorn,
     child_env,
     cpu_check,
     manage,
     parse_wrk,
+    site_paths,
     warm_up,
     wrk_script,
 )
@@ -70,18 +69,7 @@ def main():
         manage(env, "migrate", "--noinput", "--verbosity", "0")
         manage(env, "load_demo", "--papers", str(options.papers))
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        paths = json.loads(
-            subprocess.run(
-                [sys.executable, "bench/live_site.py", "urls"],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
-        manifest = json.loads((folder / "static" / "staticfiles.json").read_text())
-        paths["static"] = [f"/static/{manifest['paths']['favicon.svg']}"]
+        paths = site_paths(env, folder / "static", samples=20)
         with Gunicorn(env, folder, "connections") as server:
             warm_up(server.base_url, [path for kind in KINDS if kind in paths for path in paths[kind]])
             setting = os.environ.get("GUNICORN_KEEPALIVE_REQUESTS", "(default)")
@@ -118,7 +106,7 @@ def drive(tools, server, paths, folder, seconds):
         stdout=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    time.sleep(min(1.5, seconds / 2))  # while wrk runs, however short the run
     held = connections_per_worker(
         subprocess.run(
             [tools["ss"], "-tnpH", "state", "established", f"( sport = :{server.port} )"],

@@ -745,18 +745,7 @@ def measure_site(database, papers, options, driver, workdir, postgres):
         site.vacuum_seconds = postgres.vacuum_analyze()
         say(f"VACUUM ANALYZE: {site.vacuum_seconds:.1f} s")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    manifest = json.loads((folder / "static" / "staticfiles.json").read_text())
-    paths = json.loads(
-        subprocess.run(
-            [sys.executable, "bench/live_site.py", "urls", "--samples", str(options.samples)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
-    paths["static"] = [f"/static/{manifest['paths']['favicon.svg']}"]
+    paths = site_paths(env, folder / "static", options.samples)
     kinds = [kind for kind in KINDS if kind in options.pages and kind in paths]
 
     for cached in (False, True):
@@ -796,6 +785,24 @@ def measure_site(database, papers, options, driver, workdir, postgres):
     if database == "sqlite":
         shutil.rmtree(folder)
     return site
+
+
+def site_paths(env, static_root, samples):
+    """{kind of page: paths} of the site `env` points at (`bench/live_site.py urls`), and
+    the static file under its hashed name, from the manifest in `static_root`."""
+    paths = json.loads(
+        subprocess.run(
+            [sys.executable, "bench/live_site.py", "urls", "--samples", str(samples)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    paths["static"] = [f"/static/{manifest['paths']['favicon.svg']}"]
+    return paths
 
 
 def warm_up(base_url, paths):
