@@ -25,7 +25,7 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM, requests in flight get this long to finish before the workers go.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# A kept-alive connection is closed after this many requests (0: never), as nginx's
+# A kept-alive connection is closed after this many requests (0 or less: never), as nginx's
 # `keepalive_requests` does; gunicorn has no such setting, so pre_request below applies
 # it. A connection stays with the worker that accepted it: a client or proxy that keeps
 # a few connections open, all taken by one busy worker, would leave the other workers
@@ -39,7 +39,7 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1_000)
 
 def pre_request(worker, req):
     worker.log.debug("%s %s", req.method, req.path)  # what gunicorn's own hook does
-    if _keepalive_requests and req.req_number >= _keepalive_requests:
+    if 0 < _keepalive_requests <= req.req_number:
         req.must_close = True  # answered with "Connection: close"
 
 

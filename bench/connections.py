@@ -8,8 +8,9 @@ Builds a SQLite site of `--papers` notes in a temporary folder, serves it as
 on), and alternates wrk runs of 8 connections at each kind of cached page and at the
 static file, `--rounds` times. For each run it prints the requests per second, how many
 of the driver's connections each worker held 1.5 s into it (or halfway; read with
-`ss`), and the CPU seconds each worker used. Then the runs below half the static
-file's mean, and the means. Needs wrk and ss (iproute2).
+`ss`), and the CPU seconds each worker used (a worker replaced during the run, after
+GUNICORN_MAX_REQUESTS, is left out; its successor counts from its start). Then the runs
+below half the static file's mean, and the means. Needs wrk and ss (iproute2).
 
 A connection stays with the worker that accepted it. When one worker took all 8, the
 run measures one process on one core (docs/performance.md, "The cached-page dip").
@@ -116,9 +117,10 @@ def drive(tools, server, paths, folder, seconds):
         ).stdout
     )
     measurement = parse_wrk(wrk.communicate()[0])
-    after = worker_cpu(before)
-    # A worker replaced during the run (GUNICORN_MAX_REQUESTS) has no second reading.
-    cpu = sorted((round(after[pid] - before[pid], 2) for pid in after), reverse=True)
+    after = worker_cpu(server.worker_pids())
+    # A worker replaced during the run (GUNICORN_MAX_REQUESTS) is gone by now, its CPU
+    # time with it; its successor counts from its start.
+    cpu = sorted((round(after[pid] - before.get(pid, 0), 2) for pid in after), reverse=True)
     return measurement.rps, sorted(held.values(), reverse=True), cpu
 
 

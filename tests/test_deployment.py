@@ -93,9 +93,9 @@ def test_gunicorn_finishes_requests_in_flight_on_sigterm(tmp_path):
         request(server.url + "/", timeout=2)
 
 
-@pytest.mark.parametrize(("setting", "closed_at"), [(None, 100), ("3", 3), ("0", None)])
+@pytest.mark.parametrize(("setting", "closed_at"), [(None, 100), ("3", 3), ("0", None), ("-1", None)])
 def test_a_kept_alive_connection_is_closed_after_keepalive_requests(tmp_path, setting, closed_at):
-    """GUNICORN_KEEPALIVE_REQUESTS (100 by default, 0: never): the answer to that request
+    """GUNICORN_KEEPALIVE_REQUESTS (100 by default, 0 or less: never): the answer to that request
     on one connection says "Connection: close", so the client's next connection goes to
     whichever worker is free."""
     env = production_env(**({"GUNICORN_KEEPALIVE_REQUESTS": setting} if setting else {}))
