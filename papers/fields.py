@@ -1,4 +1,7 @@
-"""A sort key that orders the same way on SQLite and PostgreSQL."""
+"""Fields whose values order the same way everywhere: a sort key for titles, and times
+of whole seconds."""
+
+from datetime import datetime
 
 from django.db import models
 
@@ -38,3 +41,30 @@ class SortKeyField(models.CharField):
         if connection.vendor == "postgresql":
             params["collation"] = "C"
         return params
+
+
+class WholeSecondsDateTimeField(models.DateTimeField):
+    """A date and time saved without its fraction of a second.
+
+    The search reads notes newest first by their `recency` (papers/search.py): the
+    second of publication, then the paper's id. With whole seconds that is exactly the
+    order of (published_at, id), which the lists and the search's other reads use, so
+    every read agrees on which notes are the newest.
+
+    Every write goes through it: saves and bulk creation (`pre_save`, which also
+    trims the instance's value), `QuerySet.update()` and `bulk_update()`
+    (`get_db_prep_save`). Lookups are left alone: `published_at__lte=now` compares
+    with the exact time, as it should.
+    """
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if isinstance(value, datetime) and value.microsecond:
+            value = value.replace(microsecond=0)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def get_db_prep_save(self, value, connection):
+        if isinstance(value, datetime) and value.microsecond:
+            value = value.replace(microsecond=0)
+        return super().get_db_prep_save(value, connection)

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from papers.fields import SortKeyField
+from papers.fields import SortKeyField, WholeSecondsDateTimeField
 from papers.querysets import RATING_FIELDS, PaperQuerySet, TopicQuerySet
 
 
@@ -89,7 +89,7 @@ class Paper(models.Model):
         "value", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(
+    published_at = WholeSecondsDateTimeField(
         null=True, blank=True, help_text="When the note goes public; a future time schedules it."
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -179,7 +179,9 @@ def _index_renamed_topic(sender, instance, created, raw=False, **kwargs):
 # - PostgreSQL: a GIN index on each tier's vector, and an index of public papers newest
 #   first that also holds their venue and area. The planner either walks that index,
 #   filters, and tests each paper's vector until it has enough (a common word), or
-#   reads the few matches from the GIN index and sorts them (a rare one).
+#   reads the few matches from the GIN index and sorts them (a rare one). Titles are
+#   walked in an index of the search rows newest first that holds their vectors
+#   (migration 0015): a title is tested there without reading its row.
 #   A phrase is the exception, in the whole note's tier: the GIN index knows the words of
 #   a note, not where they are, and the planner cannot tell how many notes hold the
 #   words in that order, so it would guess. "existing training loop" is in nearly half
@@ -226,7 +228,7 @@ def recency(paper):
 
 
 def newest_public_recency():
-    """No public paper's recency is higher: an FTS5 scan may start there, past notes
+    """No public paper's recency is higher: a scan newest first may start there, past notes
     scheduled for later (they would head every newest-first scan, only to be filtered out)."""
     return (int(timezone.now().timestamp()) + 1) * RECENCY_SCALE - 1
 
@@ -280,7 +282,23 @@ def tier_sql(query, tier, *, limit):
     if search_query.phrases(query):
         return phrase_tier_sql(query, tier, limit=limit)
     condition, params = tier_condition(query, tier)
+    if tier == 0:
+        return newest_title_matches(condition, limit=limit), [*params, newest_public_recency()]
     return newest_matches("filtered", "papers_papersearch", condition, limit=limit), params
+
+
+def newest_title_matches(condition, *, limit):
+    """PostgreSQL: SQL of tier_sql()'s rows in the titles' tier, read from the search rows
+    newest first (by `recency`, the order of (published_at, id): see
+    WholeSecondsDateTimeField), whose index holds each title's vector (migration 0015).
+    The walk starts at the newest public recency, past the notes scheduled for later."""
+    return f"""
+        SELECT f.pk AS id, f.venue_id, f.area_id, f.published_at AS newest
+        FROM papers_papersearch s
+        JOIN filtered f ON f.pk = s.paper_id
+        WHERE {condition} AND s.recency <= %s
+        ORDER BY s.recency DESC
+        LIMIT {limit}"""  # noqa: S608
 
 
 def newest_matches(filtered, search_rows, condition, *, limit):

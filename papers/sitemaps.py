@@ -12,7 +12,7 @@ index reads each of them once for both its `lastmod` and its number of pages.
 from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import DateTimeField, Max
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
@@ -27,7 +27,7 @@ def last_change(prefix=""):
     That is its last edit, or its publication when that came later: a scheduled note
     appears (and changes its venue's, area's and topics' pages) after its last save.
     """
-    return Greatest(f"{prefix}updated_at", f"{prefix}published_at")
+    return Greatest(f"{prefix}updated_at", f"{prefix}published_at", output_field=DateTimeField())
 
 
 def changed_at(paper):

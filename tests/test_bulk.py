@@ -48,7 +48,8 @@ def test_rows_read_back_the_same_as_those_bulk_create_saves():
     ours = stored(HistoricalPaper, "history_id", [new_id])
     theirs = stored(HistoricalPaper, "history_id", [by_orm[0].history_id])
     assert ours == theirs
-    assert ours[0]["published_at"] == datetime(2025, 5, 4, 3, 2, 1, 123_456, tzinfo=UTC)
+    assert ours[0]["history_date"] == datetime(2026, 3, 1, 12, 30, 15, 250_000, tzinfo=UTC)
+    assert ours[0]["published_at"] == datetime(2025, 5, 4, 3, 2, 1, tzinfo=UTC)  # whole seconds
     assert ours[0]["title"] == "Caf\u00e9 \u4e2d\u6587 \U0001f9ea"
     assert ours[0]["rating_value"] is None
 

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -128,6 +129,40 @@ def test_title_sort_follows_title_changes():
     paper.save()
 
     assert Paper.objects.values_list("title_sort", flat=True).get(pk=paper.pk) == "alpha"
+
+
+def test_publication_times_are_saved_in_whole_seconds_by_every_write():
+    moment = timezone.now().replace(microsecond=654321)
+    whole = moment.replace(microsecond=0)
+
+    saved = PaperFactory(published_at=moment)
+    assert saved.published_at == whole  # the instance too, not only its row
+    [created] = Paper.objects.bulk_create([PaperFactory.build(venue=saved.venue, area=saved.area, slug="b")])
+    Paper.objects.filter(pk=created.pk).update(published_at=moment + timedelta(seconds=1))
+    saved.published_at = moment + timedelta(seconds=2)
+    Paper.objects.bulk_update([saved], ["published_at"])
+
+    stored = dict(Paper.objects.values_list("pk", "published_at"))
+    assert stored == {saved.pk: whole + timedelta(seconds=2), created.pk: whole + timedelta(seconds=1)}
+    # Compared with an exact time, as before: the whole second is not after it.
+    assert Paper.objects.filter(pk=created.pk, published_at__lte=moment + timedelta(seconds=1)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_cuts_times_saved_before_to_whole_seconds():
+    before, after = ("papers", "0014_content_notifications"), ("papers", "0015_published_whole_seconds")
+    paper = PaperFactory()
+    moment = timezone.now().replace(microsecond=250000)
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old_paper = executor.loader.project_state(before).apps.get_model("papers", "Paper")
+    old_paper.objects.filter(pk=paper.pk).update(published_at=moment)
+    assert old_paper.objects.get(pk=paper.pk).published_at == moment
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+
+    assert Paper.objects.get(pk=paper.pk).published_at == moment.replace(microsecond=0)
 
 
 def test_rating_is_the_mean_of_the_ratings_given():

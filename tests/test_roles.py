@@ -88,7 +88,7 @@ def test_an_editor_cannot_delete_or_use_the_publishing_actions(client, roles):
 def test_a_chief_editor_publishes_schedules_and_unpublishes(client, roles):
     member_of(client, "Chief editors")
     drafts = PaperFactory.create_batch(3, draft=True, published_at=None)
-    later = timezone.now() + timedelta(days=2)
+    later = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
     scheduled = PaperFactory(in_review=True, published_at=later)
 
     client.post(

@@ -113,6 +113,24 @@ def test_title_outranks_keywords_then_summary_then_body_then_newest(client):
     assert found(client, "quokka") == [paper.title for paper in expected]
 
 
+def test_notes_of_one_second_are_newest_first_by_id_in_every_tier(client, settings):
+    # The titles' tier and the others walk different indexes newest first: the search
+    # rows' `recency` (second, then id) and the papers' (published_at, id). Saved in
+    # whole seconds, both give this order, and the list of matches cut at its limit
+    # keeps the same notes either way.
+    settings.SEARCH_MATCH_LIMIT = 3
+    second = timezone.now().replace(microsecond=0) - timedelta(minutes=1)
+    fractions = [900_000, 100_000, 500_000, 0, 700_000]
+    titled, bodies = [], []
+    for n, fraction in enumerate(fractions):
+        published_at = second.replace(microsecond=fraction)
+        titled.append(PaperFactory(title=f"Quokka {n}", published_at=published_at))
+        bodies.append(PaperFactory(title=f"Body {n}", body="A quokka.", published_at=published_at))
+
+    assert found(client, "quokka") == [paper.title for paper in reversed(titled)][:3]
+    assert found(client, "body quokka") == [paper.title for paper in reversed(bodies)][:3]
+
+
 def test_a_tier_needs_the_whole_search_in_its_text(client):
     now = timezone.now()
     split = PaperFactory(title="Quokka habits", body="Seen with a wombat.", published_at=now)
@@ -629,18 +647,28 @@ def test_postgresql_keeps_each_vector_as_its_text_reads(notes):
 def test_postgresql_has_a_gin_index_for_each_tier(notes, tier, index):
     condition, params = search.tier_condition(search_query.parse("router"), tier)
 
-    # Tiny tables are cheaper to scan: scans are priced out, to see that the index serves.
+    # Tiny tables are cheaper to scan, or to walk whole in the titles' index-only walk:
+    # both are priced out, to see that the GIN index serves.
     sql = f"SELECT s.paper_id FROM papers_papersearch s WHERE {condition}"  # noqa: S608
-    plan = postgresql_plan(sql, params, forbid=["seqscan"])
+    plan = postgresql_plan(sql, params, forbid=["seqscan", "indexonlyscan"])
 
     assert f"Bitmap Index Scan on {index}" in plan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
-@pytest.mark.parametrize("tier", search.TIERS)
-def test_postgresql_can_walk_public_papers_newest_first(notes, tier):
+@pytest.mark.parametrize(
+    ("tier", "index"),
+    [
+        (0, "papers_papersearch_newest_title_idx"),
+        (1, "paper_public_newest_idx"),
+        (2, "paper_public_newest_idx"),
+        (3, "paper_public_newest_idx"),
+    ],
+)
+@pytest.mark.parametrize("q", ["router", "router -hacking"])
+def test_postgresql_can_walk_public_papers_newest_first(notes, tier, index, q):
     public, params = search._sql(Paper.objects.published(), search.FILTERED_FIELDS)
-    sql, tier_params = search.tier_sql(search_query.parse("router -hacking"), tier, limit=21)
+    sql, tier_params = search.tier_sql(search_query.parse(q), tier, limit=21)
 
     # What a common word gets: papers newest first from the index, each tested, until
     # there are enough. On a few rows a sort is cheaper: sorts are priced out, to see
@@ -648,7 +676,18 @@ def test_postgresql_can_walk_public_papers_newest_first(notes, tier):
     sql = f"WITH filtered AS ({public}) {sql}"
     walk = postgresql_plan(sql, [*params, *tier_params], forbid=["seqscan", "bitmapscan", "sort"])
 
-    assert "paper_public_newest_idx" in walk and "Sort" not in walk
+    assert index in walk and "Sort" not in walk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgresql_tests_titles_in_the_index_it_walks(notes):
+    public, params = search._sql(Paper.objects.published(), search.FILTERED_FIELDS)
+    sql, tier_params = search.tier_sql(search_query.parse("router"), 0, limit=21)
+
+    sql = f"WITH filtered AS ({public}) {sql}"
+    walk = postgresql_plan(sql, [*params, *tier_params], forbid=["seqscan", "bitmapscan", "sort"])
+
+    assert "Index Only Scan using papers_papersearch_newest_title_idx" in walk
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
