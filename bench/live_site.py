@@ -24,7 +24,7 @@ import sys
 import time
 from urllib.parse import urlencode
 
-from pages import pages  # bench/pages.py: sets production settings up, then Django
+from pages import pages, sample_notes  # bench/pages.py: sets production settings up, then Django
 
 from papers import site_counts
 from papers.models import Paper
@@ -47,7 +47,7 @@ def main():
 def sample_paths(rng, samples):
     kinds = pages(rng, samples)
     del kinds["list"]  # an unfiltered list: /papers/?page=N; filtered ones below
-    notes = list(Paper.objects.published().select_related("venue", "area").order_by("?")[:samples])
+    notes = sample_notes(rng, samples)
     topics = site_counts.topics_listed(site_counts.site_counts().topics(), limit=samples)
     kinds["list"] = [filtered_list(index, note, topics) for index, note in enumerate(notes)]
     kinds["search"] = [f"/papers/?{urlencode({'q': word})}" for word in search_words(notes)]

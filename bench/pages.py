@@ -73,8 +73,17 @@ def main():
     caches["pages"].clear()
 
 
+def sample_notes(rng, samples):
+    """`samples` public notes drawn with `rng`: the demo data and a seeded `rng` give the
+    same notes, so the same pages and searches, on every run and database."""
+    ids = sorted(Paper.objects.published().values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(samples, len(ids)))
+    notes = Paper.objects.select_related("venue", "area").in_bulk(chosen)
+    return [notes[pk] for pk in chosen]
+
+
 def pages(rng, samples):
-    notes = list(Paper.objects.published().select_related("venue", "area").order_by("?")[:samples])
+    notes = sample_notes(rng, samples)
     counts = site_counts.site_counts()
     venues = site_counts.venues_listed(counts.venues())
     pairs = {(paper.venue.slug, paper.area.slug) for paper in notes}
