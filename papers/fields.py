@@ -48,13 +48,14 @@ class WholeSecondsDateTimeField(models.DateTimeField):
 
     The search reads notes newest first by their `recency` (papers/search.py): the
     second of publication, then the paper's id. With whole seconds that is exactly the
-    order of (published_at, id), which the lists and the search's other reads use, so
-    every read agrees on which notes are the newest.
+    order of (published_at, id) in which the search's other tiers read them, so every
+    tier agrees on which notes are the newest.
 
-    Every write goes through it: saves and bulk creation (`pre_save`, which also
-    trims the instance's value), `QuerySet.update()` and `bulk_update()`
-    (`get_db_prep_save`). Lookups are left alone: `published_at__lte=now` compares
-    with the exact time, as it should.
+    Values are cut on saves and bulk creation (`pre_save`, which also trims the
+    instance's value), `QuerySet.update()` and `bulk_update()` (`get_db_prep_save`).
+    Expressions (`Now()`, `F()`) and raw SQL are not: nothing in the site writes those
+    to this field. Lookups are left alone: `published_at__lte=now` compares with the
+    exact time, as it should.
     """
 
     def pre_save(self, model_instance, add):
@@ -65,6 +66,8 @@ class WholeSecondsDateTimeField(models.DateTimeField):
         return value
 
     def get_db_prep_save(self, value, connection):
+        if isinstance(value, str):
+            value = self.to_python(value)
         if isinstance(value, datetime) and value.microsecond:
             value = value.replace(microsecond=0)
         return super().get_db_prep_save(value, connection)

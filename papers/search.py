@@ -181,7 +181,7 @@ def _index_renamed_topic(sender, instance, created, raw=False, **kwargs):
 #   filters, and tests each paper's vector until it has enough (a common word), or
 #   reads the few matches from the GIN index and sorts them (a rare one). Titles are
 #   walked in an index of the search rows newest first that holds their vectors
-#   (migration 0015): a title is tested there without reading its row.
+#   (migration 0016): a title is tested there without reading its row.
 #   A phrase is the exception, in the whole note's tier: the GIN index knows the words of
 #   a note, not where they are, and the planner cannot tell how many notes hold the
 #   words in that order, so it would guess. "existing training loop" is in nearly half
@@ -290,7 +290,7 @@ def tier_sql(query, tier, *, limit):
 def newest_title_matches(condition, *, limit):
     """PostgreSQL: SQL of tier_sql()'s rows in the titles' tier, read from the search rows
     newest first (by `recency`, the order of (published_at, id): see
-    WholeSecondsDateTimeField), whose index holds each title's vector (migration 0015).
+    WholeSecondsDateTimeField), whose index holds each title's vector (migration 0016).
     The walk starts at the newest public recency, past the notes scheduled for later."""
     return f"""
         SELECT f.pk AS id, f.venue_id, f.area_id, f.published_at AS newest

@@ -4,7 +4,7 @@ import io
 import json
 import shutil
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -124,6 +124,21 @@ def test_second_import_of_an_unchanged_tree_writes_nothing():
 
     assert (second.created, second.updated, second.unchanged) == (0, 0, first.created)
     assert [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)] == []
+
+
+def test_a_date_with_a_fraction_of_a_second_is_kept_to_the_second_and_reimports_unchanged(tmp_path):
+    tree = tmp_path / "docs"
+    source = DOCS / "ACL2026/nlp_understanding/span-level-uncertainty-for-extractive-qa.md"
+    text = source.read_text(encoding="utf-8").replace(
+        "date: 2026-06-01T08:00:00Z", "date: 2026-06-01T08:00:00.75+00:00"
+    )
+    write_note(tree / "ACL2026" / "nlp_understanding", source.name, text)
+
+    first = import_tree(tree)
+    second = import_tree(tree)
+
+    assert (first.created, second.updated, second.unchanged) == (1, 0, 1)
+    assert Paper.objects.get().published_at == datetime(2026, 6, 1, 8, tzinfo=UTC)
 
 
 def test_a_changed_file_updates_its_paper_and_keeps_what_editors_set(tmp_path):

@@ -1,5 +1,6 @@
 """Models, their constraints, and what counts as public."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -144,25 +145,50 @@ def test_publication_times_are_saved_in_whole_seconds_by_every_write():
 
     stored = dict(Paper.objects.values_list("pk", "published_at"))
     assert stored == {saved.pk: whole + timedelta(seconds=2), created.pk: whole + timedelta(seconds=1)}
-    # Compared with an exact time, as before: the whole second is not after it.
-    assert Paper.objects.filter(pk=created.pk, published_at__lte=moment + timedelta(seconds=1)).exists()
+    # Compared with an exact time, not one cut to the second.
+    assert not Paper.objects.filter(pk=created.pk, published_at__gte=moment + timedelta(seconds=1)).exists()
+
+
+@contextmanager
+def migrated_back_to(target):
+    """The database at migration `target` (of papers) inside, with the models of that
+    time; at the latest migrations again after, whatever happens."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("papers", target)])
+    try:
+        yield executor.loader.project_state(("papers", target)).apps
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_cuts_times_saved_before_to_whole_seconds():
-    before, after = ("papers", "0014_content_notifications"), ("papers", "0015_published_whole_seconds")
     paper = PaperFactory()
     moment = timezone.now().replace(microsecond=250000)
-    executor = MigrationExecutor(connection)
-    executor.migrate([before])
-    old_paper = executor.loader.project_state(before).apps.get_model("papers", "Paper")
-    old_paper.objects.filter(pk=paper.pk).update(published_at=moment)
-    assert old_paper.objects.get(pk=paper.pk).published_at == moment
 
-    executor = MigrationExecutor(connection)
-    executor.migrate([after])
+    with migrated_back_to("0014_content_notifications") as apps:
+        old_paper = apps.get_model("papers", "Paper")
+        old_paper.objects.filter(pk=paper.pk).update(published_at=moment)
+        assert old_paper.objects.get(pk=paper.pk).published_at == moment
 
     assert Paper.objects.get(pk=paper.pk).published_at == moment.replace(microsecond=0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fits_long_titles_saved_before_into_the_titles_index():
+    paper = PaperFactory()
+    title = " ".join(chr(0x4E00 + 7 * n) for n in range(250))[:500]
+
+    with migrated_back_to("0014_content_notifications") as apps:
+        apps.get_model("papers", "PaperSearch").objects.filter(paper_id=paper.pk).update(title=title)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(title_vector) FROM papers_papersearch WHERE paper_id = %s", [paper.pk]
+        )
+        assert cursor.fetchone()[0] <= 2000
 
 
 def test_rating_is_the_mean_of_the_ratings_given():

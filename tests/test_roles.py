@@ -99,6 +99,10 @@ def test_a_chief_editor_publishes_schedules_and_unpublishes(client, roles):
     assert set(Paper.objects.published()) == set(drafts)
     scheduled.refresh_from_db()
     assert (scheduled.status, scheduled.published_at) == ("published", later)
+    # Published "now" in bulk: whole seconds, in the papers and in their history.
+    published = Paper.history.filter(id__in=[p.pk for p in drafts], status="published")
+    assert published.count() == 3
+    assert {p.published_at.microsecond for p in [*Paper.objects.published(), *published]} == {0}
 
     client.post("/admin/papers/paper/", {"action": "unpublish", "_selected_action": [drafts[0].pk]})
     assert Paper.objects.published().count() == 2

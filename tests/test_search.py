@@ -113,7 +113,7 @@ def test_title_outranks_keywords_then_summary_then_body_then_newest(client):
     assert found(client, "quokka") == [paper.title for paper in expected]
 
 
-def test_notes_of_one_second_are_newest_first_by_id_in_every_tier(client, settings):
+def test_notes_of_one_second_are_newest_first_by_id_in_the_titles_tier_and_the_others(client, settings):
     # The titles' tier and the others walk different indexes newest first: the search
     # rows' `recency` (second, then id) and the papers' (published_at, id). Saved in
     # whole seconds, both give this order, and the list of matches cut at its limit
@@ -677,6 +677,26 @@ def test_postgresql_can_walk_public_papers_newest_first(notes, tier, index, q):
     walk = postgresql_plan(sql, [*params, *tier_params], forbid=["seqscan", "bitmapscan", "sort"])
 
     assert index in walk and "Sort" not in walk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgresql_saves_a_title_whose_vector_is_too_long_for_the_titles_index(client):
+    # 250 single Chinese characters: a vector of about 3,000 bytes, more than an entry of
+    # the titles' B-tree index holds. The vector stops at the start of the title.
+    characters = [chr(0x4E00 + 7 * n) for n in range(250)]
+    paper = PaperFactory(title=" ".join(characters)[:500])
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(title_vector), length(title_vector), length(title_tags_vector)"
+            " FROM papers_papersearch WHERE paper_id = %s",
+            [paper.pk],
+        )
+        size, title_words, title_and_tags_words = cursor.fetchone()
+    assert size <= 2000 and 0 < title_words < title_and_tags_words
+    # Found by its first character in the titles' tier, by its last in the next one.
+    assert found(client, characters[0]) == [paper.title]
+    assert found(client, characters[-1]) == [paper.title]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
