@@ -224,9 +224,10 @@ class PaperSearch(models.Model):
 
     Runs of Chinese, Japanese and Korean characters are spelt as their overlapping
     pairs (see papers/search_query.py). Each database indexes these columns its own way,
-    set up by migrations for that database only (0005 to 0013): on SQLite FTS5 tables kept
+    set up by migrations for that database only (0005 to 0016): on SQLite FTS5 tables kept
     in sync by triggers, whose rowid is `recency`; on PostgreSQL tsvector columns filled by
-    a trigger, with GIN indexes. papers/search.py queries them.
+    a trigger, with GIN indexes, and the titles' vectors in a B-tree by `recency`.
+    papers/search.py queries them.
     """
 
     paper = models.OneToOneField(Paper, on_delete=models.CASCADE, primary_key=True, related_name="search")
