@@ -362,7 +362,9 @@ class _Importer:
         wanted = {name: getattr(note, name) for name in PAPER_FIELDS}
         wanted["area_id"] = pending.area.pk
         if note.published_at:
-            wanted["published_at"] = note.published_at
+            # Kept to the second (WholeSecondsDateTimeField): a file's fraction would
+            # differ from the note saved, and make every import an update.
+            wanted["published_at"] = note.published_at.replace(microsecond=0)
         changed = [name for name, value in wanted.items() if getattr(paper, name) != value]
         for name in changed:
             setattr(paper, name, wanted[name])

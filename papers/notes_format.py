@@ -726,9 +726,6 @@ def _published_at(value):
             return None
     else:
         return None
-    # Whole seconds, as the site keeps them (papers.fields.WholeSecondsDateTimeField): a
-    # fraction would differ from the note saved, and make every import an update.
-    moment = moment.replace(microsecond=0)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
