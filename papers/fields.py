@@ -43,6 +43,14 @@ class SortKeyField(models.CharField):
         return params
 
 
+def whole_seconds(moment):
+    """`moment` without its fraction of a second; anything else (None, an expression)
+    as it is."""
+    if isinstance(moment, datetime) and moment.microsecond:
+        return moment.replace(microsecond=0)
+    return moment
+
+
 class WholeSecondsDateTimeField(models.DateTimeField):
     """A date and time saved without its fraction of a second.
 
@@ -59,15 +67,11 @@ class WholeSecondsDateTimeField(models.DateTimeField):
     """
 
     def pre_save(self, model_instance, add):
-        value = super().pre_save(model_instance, add)
-        if isinstance(value, datetime) and value.microsecond:
-            value = value.replace(microsecond=0)
-            setattr(model_instance, self.attname, value)
+        value = whole_seconds(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
         return value
 
     def get_db_prep_save(self, value, connection):
         if isinstance(value, str):
             value = self.to_python(value)
-        if isinstance(value, datetime) and value.microsecond:
-            value = value.replace(microsecond=0)
-        return super().get_db_prep_save(value, connection)
+        return super().get_db_prep_save(whole_seconds(value), connection)

@@ -23,6 +23,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from papers.fields import whole_seconds
 from papers.history import CREATED, record_paper_history
 from papers.models import Paper, Topic
 from papers.notes_format import PAPER_FIELDS, NoteError, parse_index, parse_note
@@ -362,9 +363,9 @@ class _Importer:
         wanted = {name: getattr(note, name) for name in PAPER_FIELDS}
         wanted["area_id"] = pending.area.pk
         if note.published_at:
-            # Kept to the second (WholeSecondsDateTimeField): a file's fraction would
-            # differ from the note saved, and make every import an update.
-            wanted["published_at"] = note.published_at.replace(microsecond=0)
+            # Compared as saved: a file's fraction of a second would differ from the
+            # note's time, and make every import an update.
+            wanted["published_at"] = whole_seconds(note.published_at)
         changed = [name for name, value in wanted.items() if getattr(paper, name) != value]
         for name in changed:
             setattr(paper, name, wanted[name])
