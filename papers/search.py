@@ -190,7 +190,8 @@ def _index_renamed_topic(sender, instance, created, raw=False, **kwargs):
 #   enough when the phrase is common: first PHRASE_WALK[0] times the list, then, if
 #   what it found promises enough there, PHRASE_WALK[1] times; otherwise it reads the
 #   notes holding each pair of the phrase's neighbouring words from a GIN index of pairs
-#   (migration 0011): about as many as hold the phrase.
+#   (migration 0011): about as many as hold the phrase, of which only the newest are
+#   tested. The other tiers read a phrase that way from the start.
 
 RECENCY_SCALE = 10**9  # paper ids stay below this
 # SQLite: each tier's FTS5 table and column filter (None: all of the table's columns).
@@ -212,12 +213,13 @@ FTS_TIERS_EXCLUDING = [
 # PostgreSQL: each tier's vector in papers_papersearch.
 TIER_VECTORS = ["title_vector", "title_tags_vector", "head_vector", "vector"]
 TIERS = range(len(TIER_VECTORS))
-# PostgreSQL, a phrase in the whole note: the newest notes walked, in lists' lengths.
 # PostgreSQL, a phrase in the whole note: the newest notes walked, in lists' lengths,
-# first and at most. Walking a note costs about half what reading one found by the
-# pairs' index does; with 20 lists' worth, either way reads at most about 10,000 notes
-# of 100,000. The short first walk spares the long one for a phrase it shows is rare.
-PHRASE_WALK = (4, 20)
+# first and at most. Walking a note costs about what reading one found by the pairs'
+# index does (its row is read for its recency; only the newest are tested). A phrase in
+# a share s of 100,000 notes needs `limit` / s walked, or 100,000 × s read through the
+# pairs: the same at s ≈ 1/16 for a list of 500, when either reads 6,000 to 8,000. The
+# short first walk spares the long one for a phrase it shows is rare.
+PHRASE_WALK = (4, 16)
 
 
 def recency(paper):
@@ -315,8 +317,9 @@ def newest_matches(filtered, search_rows, condition, *, limit):
 
 def phrase_tier_sql(query, tier, *, limit):
     """PostgreSQL, tier_sql() of a search with phrases (see "Searching" above): the
-    notes holding every pair of each phrase, tested; and in the whole note's tier, first
-    a bounded walk newest first, enough when the phrase is common. A phrase of single
+    notes holding every pair of each phrase, tested newest first until enough match; and
+    in the whole note's tier, first a bounded walk newest first, enough when the phrase
+    is common. A phrase of single
     words between stop words has no pairs: the tier is then read as any other."""
     condition, condition_params = tier_condition(query, tier)
     phrases = search_query.phrases(query)
@@ -327,10 +330,23 @@ def phrase_tier_sql(query, tier, *, limit):
         # phrase of their body in their title.
         found += f" AND {TIER_VECTORS[tier]} @@ to_tsquery('english'::regconfig, %s)"
         found_params.append(search_query.tsquery_expression(Query(query.groups), phrase=" & "))
-    # OFFSET 0: the notes found are then tested one by one (inline vectors), not through
-    # the vectors' indexes, which would also test the pairs (out of line) on each.
-    found_rows = f"(SELECT * FROM papers_papersearch WHERE {found} OFFSET 0)"  # noqa: S608
-    paired = newest_matches("filtered", found_rows, condition, limit=limit)
+    # The notes found, newest first by their search row's `recency` (the order of
+    # NEWEST_FIRST), are then joined and tested one by one until `limit` match: a common
+    # phrase's thousands of notes are each read once, for their recency, but only the
+    # newest are joined and tested. OFFSET 0 keeps the planner from testing them all
+    # through the vectors' indexes.
+    paired = f"""
+        SELECT f.pk AS id, f.venue_id, f.area_id, f.published_at AS newest
+        FROM (
+            SELECT paper_id, recency FROM papers_papersearch WHERE {found}
+            ORDER BY recency DESC OFFSET 0
+        ) found
+        JOIN filtered f ON f.pk = found.paper_id
+        CROSS JOIN LATERAL (
+            SELECT 1 FROM papers_papersearch s WHERE s.paper_id = found.paper_id AND {condition} OFFSET 0
+        ) tested
+        ORDER BY found.recency DESC
+        LIMIT {limit}"""  # noqa: S608
     unpaired = newest_matches("filtered", "papers_papersearch", condition, limit=limit)
     sql = f"""
         SELECT * FROM ({paired}) paired WHERE cardinality({pairs}) > 0

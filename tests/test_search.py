@@ -588,6 +588,13 @@ class TestMatchLimit:
         assert response.status_code == 200
 
 
+def plan_nodes(node):
+    """A JSON plan's node and every node under it."""
+    yield node
+    for child in node.get("Plans", []):
+        yield from plan_nodes(child)
+
+
 def postgresql_plan(sql, params, *, forbid):
     """The plan of `sql`, with the plan kinds in `forbid` priced out."""
     with transaction.atomic(), connection.cursor() as cursor:
@@ -827,6 +834,43 @@ class TestPhrases:
         with connection.cursor() as cursor:
             cursor.execute("UPDATE papers_papersearch SET phrase_pairs = '{}'")
         assert sorted(whole_note_tier((1, 1000), len(every_match))) == sorted(every_match)
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+    @pytest.mark.parametrize("tier", search.TIERS)
+    def test_postgresql_tests_the_pairs_notes_newest_first_until_enough_match(self, monkeypatch, tier):
+        monkeypatch.setattr(search, "PHRASE_WALK", (0, 0))  # the whole note's tier reads the pairs too
+        now = timezone.now()
+        newest = [
+            PaperFactory(
+                title=f"Sampler takes steps {n}",
+                body="The sampler takes steps.",
+                published_at=now - timedelta(days=n + 1),
+            )
+            for n in range(30)
+        ]
+        query = search_query.parse('"sampler takes steps"')
+        public, public_params = search._sql(Paper.objects.published(), search.FILTERED_FIELDS)
+        sql, params = search.phrase_tier_sql(query, tier, limit=3)
+
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute(
+                f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) "
+                f"WITH filtered AS NOT MATERIALIZED ({public}) {sql}",
+                [*public_params, *params],
+            )
+            plan = cursor.fetchone()[0]
+            cursor.execute(f"WITH filtered AS NOT MATERIALIZED ({public}) {sql}", [*public_params, *params])
+            ids = [row[0] for row in cursor.fetchall()]
+
+        assert ids == [paper.pk for paper in newest[:3]]
+        tests = [
+            node
+            for node in plan_nodes(plan[0]["Plan"])
+            if node.get("Index Name") == "papers_papersearch_pkey" and "<->" in node.get("Filter", "")
+        ]
+        assert tests  # the phrase is tested note by note, on each one's search row,
+        assert sum(node["Actual Loops"] for node in tests) == 3  # on the 3 newest of the 30 found only
 
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
     def test_postgresql_keeps_the_pairs_of_words_one_and_two_apart(self):
