@@ -93,6 +93,17 @@ def test_gunicorn_finishes_requests_in_flight_on_sigterm(tmp_path):
         request(server.url + "/", timeout=2)
 
 
+@pytest.mark.parametrize("preload", ["1", "0"])
+def test_a_worker_keeps_the_application_out_of_garbage_collection(tmp_path, preload):
+    """Frozen, the objects loaded at start are not walked by each full collection."""
+    env = production_env(GUNICORN_PRELOAD=preload)
+    with gunicorn(tmp_path, env, app="tests.slow_app:application", ready_path="/") as server:
+        answer = request(server.url + "/?frozen")
+
+    assert answer.status == 200
+    assert int(answer.body.removeprefix("frozen ")) > 10_000  # gunicorn's own modules, at least
+
+
 @pytest.mark.parametrize(("setting", "closed_at"), [(None, 100), ("3", 3), ("0", None), ("-1", None)])
 def test_a_kept_alive_connection_is_closed_after_keepalive_requests(tmp_path, setting, closed_at):
     """GUNICORN_KEEPALIVE_REQUESTS (100 by default, 0 or less: never): the answer to that request
