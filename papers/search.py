@@ -319,8 +319,8 @@ def phrase_tier_sql(query, tier, *, limit):
     """PostgreSQL, tier_sql() of a search with phrases (see "Searching" above): the
     notes holding every pair of each phrase, tested newest first until enough match; and
     in the whole note's tier, first a bounded walk newest first, enough when the phrase
-    is common. A phrase of single
-    words between stop words has no pairs: the tier is then read as any other."""
+    is common. A phrase of single words between stop words has no pairs: the tier is
+    then read as any other."""
     condition, condition_params = tier_condition(query, tier)
     phrases = search_query.phrases(query)
     pairs = " || ".join(["papers_adjacent_pairs(to_tsvector('english'::regconfig, %s))"] * len(phrases))
